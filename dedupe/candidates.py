@@ -1,0 +1,108 @@
+"""Candidate pairs: who might be a copy of whom, before exact verification.
+
+Two sources, united:
+
+- **whole-document MinHash LSH** (datasketch ``MinHashLSH``, bands/rows derived from a low
+  threshold in :mod:`dedupe.config`) finds pairs similar as wholes;
+- **anchors** find one text contained in a longer one, where the Jaccard similarity of the
+  wholes is low (a newspaper story embedding one wire item, or stitching several). An anchor
+  is a shingle whose hash is divisible by ``anchor_modulus``: the choice depends on the
+  shingle alone, so a passage copied into another document brings its anchors along.
+  Documents sharing at least ``anchor_min_shared`` anchors are candidates. Anchors found in
+  more than ``anchor_max_docs`` documents are stock phrases and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHashLSH
+
+from .config import Config
+from .signatures import to_minhash
+
+__all__ = ["anchors_of", "anchor_candidates", "lsh_candidates", "candidate_pairs"]
+
+U32 = npt.NDArray[np.uint32]
+Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
+
+
+def anchors_of(shingles: U32, modulus: int) -> U32:
+    if modulus == 1:
+        return shingles
+    return shingles[shingles % np.uint32(modulus) == 0]
+
+
+def _encode(i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    return lo * n + hi
+
+
+def _decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
+    return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
+
+
+def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Every within-group pair code, for groups laid out contiguously in ``members``."""
+    out: list[npt.NDArray[np.int64]] = []
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        group_starts = starts[sizes == size]
+        iu, ju = np.triu_indices(int(size), k=1)
+        left = members[group_starts[:, None] + iu[None, :]].ravel()
+        right = members[group_starts[:, None] + ju[None, :]].ravel()
+        out.append(_encode(left, right, n))
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
+    n = len(anchor_sets)
+    lengths = np.fromiter((len(a) for a in anchor_sets), dtype=np.int64, count=n)
+    if lengths.sum() == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    values = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchor_sets])
+    docs = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    order = np.argsort(values, kind="stable")
+    values, docs = values[order], docs[order]
+    boundaries = np.flatnonzero(np.diff(values)) + 1
+    starts = np.concatenate(([0], boundaries)).astype(np.int64)
+    sizes = np.diff(np.concatenate((starts, [len(values)]))).astype(np.int64)
+    keep = (sizes >= 2) & (sizes <= config.anchor_max_docs)
+    codes = _pairs_within_groups(docs, starts[keep], sizes[keep], n)
+    if len(codes) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    unique, counts = np.unique(codes, return_counts=True)
+    return _decode(unique[counts >= config.anchor_min_shared], n)
+
+
+def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
+    """Pairs that share at least one LSH band in datasketch's ``MinHashLSH``."""
+    n = len(signatures)
+    lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
+    with lsh.insertion_session() as session:
+        for i in range(n):
+            session.insert(i, to_minhash(signatures[i], config.seed), check_duplication=False)
+    codes: list[npt.NDArray[np.int64]] = []
+    for table in lsh.hashtables:
+        for key in table.keys():
+            members = table.get(key)
+            if len(members) < 2:
+                continue
+            arr = np.fromiter(members, dtype=np.int64, count=len(members))
+            iu, ju = np.triu_indices(len(arr), k=1)
+            codes.append(_encode(arr[iu], arr[ju], n))
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    return _decode(np.unique(np.concatenate(codes)), n)
+
+
+def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U32], config: Config) -> tuple[Pairs, dict[str, int]]:
+    """The union of LSH and anchor candidates, with how many each source found."""
+    n = len(anchor_sets)
+    lsh = lsh_candidates(signatures, config) if n >= 2 else np.empty((0, 2), dtype=np.int64)
+    anchors = anchor_candidates(anchor_sets, config) if n >= 2 else np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate([_encode(lsh[:, 0], lsh[:, 1], n), _encode(anchors[:, 0], anchors[:, 1], n)]))
+    return _decode(codes, n), {"lsh": len(lsh), "anchors": len(anchors), "total": len(codes)}

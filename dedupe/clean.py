@@ -1,0 +1,231 @@
+"""Cleaning before shingling: what is removed from a document, each removal a finding.
+
+Works on raw lines and returns the raw character ranges that are kept; nothing in the raw
+text is changed. Removed:
+
+- scraper markers (``[ad_1]``…), wire furniture (SPA datelines, ``// انتهى //``, filing times,
+  multi-part headers, category prefixes of wire headlines such as ``عام /``),
+  share-widget, subscription and "read more" lines, outlet footers and tag lists
+  (patterns in ``dedupe/data/boilerplate.tsv``);
+- a bare credit word left on the last line once its link was stripped (``المصدر``);
+- lines repeated inside the document, the headline included: hashed once.
+
+Outlet boilerplate too varied to list is learned from the corpus in :mod:`dedupe.pipeline`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .models import Document, FieldName, Finding, Span
+from .normalize import tokenize
+
+__all__ = ["Cleaned", "Line", "clean"]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A kept piece of one raw line and its normalized tokens."""
+
+    span: Span
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    lines: tuple[Line, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def tokens(self) -> list[str]:
+        return [tok for line in self.lines for tok in line.tokens]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The rules of ``boilerplate.tsv`` compiled into two alternations, so that a line is
+    scanned once for whole-line rules and once for inline ones, whatever the rule count."""
+
+    line: re.Pattern[str]
+    inline: re.Pattern[str]
+    kinds: dict[str, tuple[str, str]]  # group name -> (kind, scope)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    text = resources.files("dedupe.data").joinpath("boilerplate.tsv").read_text(encoding="utf-8")
+    line_parts: list[str] = []
+    inline_parts: list[str] = []
+    kinds: dict[str, tuple[str, str]] = {}
+    for number, row in enumerate(text.splitlines()):
+        if not row.strip() or row.startswith("#"):
+            continue
+        kind, scope, pattern, _note = row.split("\t")
+        re.compile(pattern)  # fail early, naming the bad pattern
+        name = f"r{number}"
+        kinds[name] = (kind, scope)
+        if scope == "line":
+            line_parts.append(f"(?P<{name}>{pattern})")
+        elif scope in ("inline", "tail"):
+            inline_parts.append(f"(?P<{name}>{pattern})")
+        else:
+            raise ValueError(f"boilerplate.tsv line {number + 1}: unknown scope {scope!r}")
+    return _Rules(
+        re.compile("|".join(line_parts) or "(?!)", re.IGNORECASE),
+        re.compile("|".join(inline_parts) or "(?!)", re.IGNORECASE),
+        kinds,
+    )
+
+
+_WIRE_TITLE_PREFIX = re.compile(
+    r"^\s*(?:عام|اقتصادي|رياضي|ثقافي|سياسي|محلي|دولي|تقني|صحي|علمي|عاجل)\s*/\s*"
+)
+_BARE_CREDIT = re.compile(r"(?:رابط المصدر|المصدر|مصدر الخبر|source|المصدر الأصلي)\s*[:：]?\s*", re.IGNORECASE)
+_MIN_REPEAT_TOKENS = 3
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+
+_MESSAGES = {
+    "scraper_marker": "scraper marker {text!r} removed",
+    "wire_furniture": "wire furniture removed: {text!r}",
+    "share_widget": "share widget removed: {text!r}",
+    "subscription": "subscription footer removed: {text!r}",
+    "outlet_footer": "outlet footer removed: {text!r}",
+    "tag_list": "tag list removed: {text!r}",
+}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.spans: dict[tuple[str, str], list[Span]] = {}
+        self.order: list[tuple[str, str]] = []
+
+    def add(self, kind: str, text: str, span: Span) -> None:
+        key = (kind, _short(text))
+        if key not in self.spans:
+            self.spans[key] = []
+            self.order.append(key)
+        self.spans[key].append(span)
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for kind, text in self.order:
+            spans = tuple(self.spans[(kind, text)])
+            message = _MESSAGES.get(kind, kind + ": {text!r}").format(text=text)
+            if len(spans) > 1:
+                message += f" ({len(spans)}×)"
+            out.append(Finding(kind, message, len(spans), spans))
+        return out
+
+
+def _pieces(field: FieldName, raw: str, start: int, end: int, removed: _Collector) -> list[tuple[int, int]]:
+    """Apply the boilerplate rules to one raw line; return the kept sub-ranges."""
+    rules = _rules()
+    line = raw[start:end]
+    stripped = line.strip()
+    whole = rules.line.fullmatch(stripped)
+    if whole and whole.lastgroup:
+        removed.add(rules.kinds[whole.lastgroup][0], stripped, Span(field, start, end))
+        return []
+    kept: list[tuple[int, int]] = []
+    pos = 0
+    for m in rules.inline.finditer(line):
+        if not m.lastgroup or m.end() == m.start():
+            continue
+        kind, scope = rules.kinds[m.lastgroup]
+        cut_end = len(line) if scope == "tail" else m.end()
+        removed.add(kind, line[m.start() : cut_end], Span(field, start + m.start(), start + cut_end))
+        if m.start() > pos:
+            kept.append((start + pos, start + m.start()))
+        pos = cut_end
+        if scope == "tail":
+            break
+    if pos < len(line):
+        kept.append((start + pos, end))
+    return kept
+
+
+def clean(doc: Document) -> Cleaned:
+    """Decide which parts of ``doc`` are hashed, and record every removal as a finding."""
+    removed = _Collector()
+    lines: list[Line] = []
+    seen: Counter[tuple[str, ...]] = Counter()
+    first_seen: dict[tuple[str, ...], Span] = {}
+    repeats: dict[tuple[str, ...], list[Span]] = {}
+    title_in_body: list[Span] = []
+    title_tokens: tuple[str, ...] = ()
+
+    def keep(field: FieldName, start: int, end: int, raw: str) -> None:
+        tokens = tuple(tokenize(raw[start:end]))
+        if not tokens:
+            return
+        span = Span(field, start, end)
+        if field == "text" and tokens == title_tokens:
+            title_in_body.append(span)
+        if len(tokens) >= _MIN_REPEAT_TOKENS and tokens in seen:
+            repeats.setdefault(tokens, []).append(span)
+            seen[tokens] += 1
+            return
+        seen[tokens] += 1
+        first_seen.setdefault(tokens, span)
+        lines.append(Line(span, tokens))
+
+    title, text = doc.title, doc.text
+    content_lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if not m.group().isspace()]
+    # A .txt article's first line is its title: hash that line once, as part of the text.
+    title_is_first_line = bool(content_lines) and text[content_lines[0][0]:content_lines[0][1]].strip() == title.strip()
+    if title.strip():
+        t_start = 0
+        prefix = _WIRE_TITLE_PREFIX.match(title)
+        if prefix:
+            removed.add("wire_furniture", prefix.group().strip(), Span("title", 0, prefix.end()))
+            t_start = prefix.end()
+        title_tokens = tuple(tokenize(title[t_start:]))
+        if not title_is_first_line:
+            for a, b in _pieces("title", title, t_start, len(title), removed):
+                keep("title", a, b, title)
+
+    # A bare credit word on the last non-empty line: its link was stripped by a scraper.
+    stripped_credit: Finding | None = None
+    if content_lines:
+        s, e = content_lines[-1]
+        rest_pieces = _pieces("text", text, s, e, _Collector())
+        rest = " ".join(text[a:b].strip() for a, b in rest_pieces).strip()
+        match = _BARE_CREDIT.fullmatch(rest) if rest else None
+        if match:
+            at = text.find(rest, s, e)
+            stripped_credit = Finding(
+                "stripped_credit",
+                f"credit word {rest!r} with no source after it (link stripped)",
+                1,
+                (Span("text", at, at + len(rest)),),
+            )
+            content_lines = content_lines[:-1]
+            _pieces("text", text, s, e, removed)  # markers on that line are still reported
+    for s, e in content_lines:
+        for a, b in _pieces("text", text, s, e, removed):
+            keep("text", a, b, text)
+
+    findings = removed.findings()
+    if stripped_credit is not None:
+        findings.append(stripped_credit)
+    if title_tokens:
+        in_body = len(title_in_body)
+        if in_body >= 2 or (in_body == 1 and not title_is_first_line):
+            findings.append(Finding("repeated_title", f"title repeated {in_body}× in body", in_body, tuple(title_in_body)))
+    for tokens, spans in repeats.items():
+        if tokens == title_tokens:
+            continue
+        count = len(spans) + 1
+        findings.append(
+            Finding("repeated_line", f"line repeated {count}×: {_short(' '.join(tokens))!r}", count, (first_seen[tokens], *spans))
+        )
+    return Cleaned(tuple(lines), tuple(findings))

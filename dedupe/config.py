@@ -1,0 +1,162 @@
+"""One frozen, validated configuration for every stage.
+
+The fields that change which shingles or signatures a document gets are folded into
+:meth:`Config.fingerprint`; an index stores that fingerprint so that signatures made
+under different settings are never compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any
+
+from .errors import ConfigError
+
+# Fields whose change makes previously computed signatures incomparable.
+_SIGNATURE_FIELDS = ("shingle_size", "min_shingle_size", "num_perm", "seed")
+
+
+@lru_cache(maxsize=64)
+def lsh_bands_rows(threshold: float, num_perm: int, fp_weight: float = 0.5) -> tuple[int, int]:
+    """Pick ``(bands, rows)`` with ``bands * rows <= num_perm`` for an LSH threshold.
+
+    A pair with Jaccard ``s`` becomes a candidate with probability ``1 - (1 - s**r)**b``.
+    We minimise the weighted area of false positives (below the threshold) and false
+    negatives (above it), the criterion of Leskovec, Rajaraman & Ullman (MMDS, ch. 3).
+    """
+    steps = 200
+
+    def area(b: int, r: int, lo: float, hi: float, positive: bool) -> float:
+        total = 0.0
+        width = (hi - lo) / steps
+        for i in range(steps):
+            s = lo + (i + 0.5) * width
+            p = 1.0 - (1.0 - s**r) ** b
+            total += (p if positive else 1.0 - p) * width
+        return total
+
+    best: tuple[float, int, int] | None = None
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = area(b, r, 0.0, threshold, True)
+            fn = area(b, r, threshold, 1.0, False)
+            err = fp_weight * fp + (1.0 - fp_weight) * fn
+            if best is None or err < best[0]:
+                best = (err, b, r)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of a scan. Construct with keywords; invalid values raise :class:`ConfigError`."""
+
+    # Shingles and signatures
+    shingle_size: int = 5
+    """Words per shingle."""
+    min_shingle_size: int = 2
+    """Shorter documents fall back to n-grams down to this size."""
+    num_perm: int = 128
+    seed: int = 1
+    # Candidates
+    lsh_threshold: float = 0.3
+    """Whole-document LSH threshold; low on purpose, verification is exact."""
+    lsh_fp_weight: float = 0.3
+    """Weight of false positives against false negatives when deriving bands/rows."""
+    anchor_modulus: int = 8
+    """A shingle is an anchor when its hash is divisible by this; anchors find contained passages."""
+    anchor_min_shared: int = 3
+    """Two documents sharing this many anchors become a candidate pair."""
+    anchor_max_docs: int = 50
+    """Anchors found in more documents than this are stock phrases, not evidence of copying."""
+    # Verification
+    duplicate_jaccard: float = 0.85
+    near_duplicate_jaccard: float = 0.35
+    near_duplicate_min_containment: float = 0.45
+    """Both containments must reach this for a near-duplicate (otherwise it is partial)."""
+    partial_containment: float = 0.5
+    min_shared_shingles: int = 12
+    # Templates: pairs that share a formula but report different facts
+    template_max_jaccard: float = 0.95
+    """Pairs at or above this Jaccard are copies whatever their facts."""
+    template_fact_overlap: float = 0.5
+    """A pair is a template when fewer than this share of the smaller document's facts
+    (numbers and rare words) occur in the larger one."""
+    template_min_facts: int = 3
+    fact_max_df: int = 0
+    """A word in at most this many documents counts as a fact; 0 derives it from the corpus size."""
+    # Cleaning
+    min_tokens: int = 10
+    """Documents with fewer normalized words are skipped as too short."""
+    max_chars: int = 2_000_000
+    """Documents longer than this (title + text) are skipped as too large."""
+    boilerplate_min_docs: int = 5
+    boilerplate_fraction: float = 0.02
+    """A shingle in at least this fraction of one outlet's documents is that outlet's boilerplate."""
+    boilerplate_min_outlet_docs: int = 30
+    """Outlets with fewer documents are not used to learn boilerplate."""
+    # Headlines
+    headline_similarity: float = 92.0
+    headline_min_tokens: int = 4
+    # Output
+    max_passages: int = 8
+    lsh_bands: int = field(init=False)
+    lsh_rows: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        def check(ok: bool, message: str) -> None:
+            if not ok:
+                raise ConfigError(message)
+
+        check(1 <= self.min_shingle_size <= self.shingle_size <= 32, "need 1 <= min_shingle_size <= shingle_size <= 32")
+        check(8 <= self.num_perm <= 1024, "num_perm must be between 8 and 1024")
+        check(0 <= self.seed < 2**32, "seed must fit in 32 bits")
+        for name in (
+            "lsh_threshold",
+            "lsh_fp_weight",
+            "duplicate_jaccard",
+            "near_duplicate_jaccard",
+            "near_duplicate_min_containment",
+            "partial_containment",
+            "boilerplate_fraction",
+            "template_max_jaccard",
+            "template_fact_overlap",
+        ):
+            value = getattr(self, name)
+            check(0.0 < value < 1.0 or (name == "template_max_jaccard" and value == 1.0), f"{name} must be in (0, 1), got {value!r}")
+        check(self.near_duplicate_jaccard < self.duplicate_jaccard, "near_duplicate_jaccard must be below duplicate_jaccard")
+        check(self.anchor_modulus >= 1 and self.anchor_min_shared >= 1, "anchor_modulus and anchor_min_shared must be >= 1")
+        check(self.anchor_max_docs >= 2, "anchor_max_docs must be >= 2")
+        check(self.min_shared_shingles >= 1 and self.min_tokens >= 1, "min_shared_shingles and min_tokens must be >= 1")
+        check(self.max_chars >= 1000, "max_chars must be >= 1000")
+        check(0.0 < self.headline_similarity <= 100.0, "headline_similarity is a 0-100 score")
+        check(self.max_passages >= 0, "max_passages must be >= 0")
+        check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
+        bands, rows = lsh_bands_rows(self.lsh_threshold, self.num_perm, self.lsh_fp_weight)
+        object.__setattr__(self, "lsh_bands", bands)
+        object.__setattr__(self, "lsh_rows", rows)
+
+    def replace(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        known = {f.name for f in fields(cls) if f.init}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown config keys: {', '.join(unknown)}")
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise ConfigError(str(exc)) from exc
+
+    def fingerprint(self) -> str:
+        """A short digest of the settings that determine signatures."""
+        payload = json.dumps({k: getattr(self, k) for k in _SIGNATURE_FIELDS}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]

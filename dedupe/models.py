@@ -1,0 +1,144 @@
+"""Small frozen dataclasses passed between the stages of a scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Relation = Literal["duplicate", "near_duplicate", "partial", "template", "unrelated"]
+RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
+FieldName = Literal["title", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article as read from its source. The raw fields are never modified."""
+
+    id: str
+    text: str
+    title: str = ""
+    date: datetime | None = None
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    origin: str = ""
+    """Where the document came from, ``path`` or ``path:line``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` in one raw field of a document."""
+
+    field: FieldName
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something noticed about one document: a removal made before hashing, a repeat, a flag."""
+
+    kind: str
+    message: str
+    count: int = 1
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of text shared by two documents, located in both raw texts."""
+
+    a: Span
+    b: Span
+    a_text: str
+    b_text: str
+    shingles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A verified relation between two documents ``a`` and ``b``."""
+
+    a: str
+    b: str
+    relation: Relation
+    jaccard: float
+    containment_a_in_b: float
+    containment_b_in_a: float
+    shared_shingles: int
+    shingles_a: int
+    shingles_b: int
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    other: str
+    relation: Relation
+    jaccard: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    id: str
+    outlet: str
+    date: datetime | None
+    edges: tuple[Edge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A connected group of documents linked by verified duplicate or near-duplicate pairs."""
+
+    id: int
+    original: str
+    """The earliest member by date (ties: an agency's own item, then the smaller id)."""
+    members: tuple[ClusterMember, ...]
+    partial_links: tuple[str, ...] = ()
+    """Ids outside the cluster that share a partial passage with one of its members."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineGroup:
+    """Different documents whose headlines are the same after normalization, or nearly so."""
+
+    headline: str
+    ids: tuple[str, ...]
+    min_similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    id: str
+    title: str
+    outlet: str
+    date: datetime | None
+    origin: str
+    tokens: int
+    shingles: int
+    findings: tuple[Finding, ...]
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """One input that could not be used, or was used with a caveat."""
+
+    level: Literal["error", "warning"]
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a scan found; rendered to JSON by :mod:`dedupe.report`."""
+
+    documents: tuple[DocumentSummary, ...]
+    pairs: tuple[Pair, ...]
+    clusters: tuple[Cluster, ...]
+    headline_groups: tuple[HeadlineGroup, ...]
+    problems: tuple[InputProblem, ...]
+    config: dict[str, object] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,160 @@
+"""Arabic normalization for hashing, with a map back to the raw text.
+
+The spec, applied in this order (the character tables live in ``dedupe/data/normalization.tsv``):
+
+1. Unicode NFKC (presentation forms and ligatures such as ﻻ become plain letters).
+2. Delete tatweel, Arabic marks (U+0610–061A, U+064B–065F, U+0670, U+06D6–06ED), zero-width
+   and bidi controls (ZWSP, ZWNJ, ZWJ, LRM, RLM, ALM U+061C, U+202A–202E, U+2066–2069, BOM)
+   and the soft hyphen.
+3. Fold letters: أ إ آ ٱ → ا; ى → ي; ة → ه; ؤ ئ → ء; Persian/Urdu ک گ ی ے ہ ۀ ھ پ چ ژ ڤ → ك ك ي ي ه ه ه ب ج ز ف;
+   Arabic-Indic and Eastern Arabic-Indic digits → ASCII digits.
+4. Latin case folding (``str.casefold``).
+5. Tokens are maximal runs of letters and digits: punctuation, quotes (، ؛ ؟ « » “ ”), the
+   Arabic decimal separator, underscores (hashtags) and whitespace all separate tokens, so
+   glued sentences such as ``2015م.وأكدت`` split in two. The normalized text is the tokens
+   joined by one space.
+
+The raw text is never modified. :func:`token_spans` gives each normalized token the
+character span of the raw text it came from; it yields exactly the tokens of
+:func:`tokenize` (a property test holds it to that).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["normalize", "tokenize", "token_spans", "TokenSpan"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    delete: re.Pattern[str]
+    frequent: tuple[tuple[str, str], ...]
+    rare: re.Pattern[str] | None
+    rare_table: dict[int, str]
+
+
+# Folds applied with str.replace (one fast scan each); the rest go through translate, only
+# when a document contains one of them. A dict-based translate of every document costs
+# several times more than these scans.
+_FREQUENT = frozenset("أإآٱىةؤئ")
+
+
+def _code_points(spec: str) -> list[str]:
+    chars: list[str] = []
+    for part in spec.split():
+        if ".." in part:
+            lo, hi = part.split("..")
+            chars.extend(chr(c) for c in range(_parse_cp(lo), _parse_cp(hi) + 1))
+        else:
+            chars.append(chr(_parse_cp(part)))
+    return chars
+
+
+def _parse_cp(token: str) -> int:
+    return int(token[2:], 16) if token.upper().startswith("U+") else ord(token)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    text = resources.files("dedupe.data").joinpath("normalization.tsv").read_text(encoding="utf-8")
+    deleted: list[str] = []
+    folds: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        action, chars, target, _note = line.split("\t")
+        sources = _code_points(chars)
+        if action == "delete":
+            deleted.extend(sources)
+        elif action == "fold":
+            targets = _code_points(target) if target.startswith("U+") else list(target)
+            if ".." in target:
+                lo, hi = target.split("..")
+                targets = [chr(c) for c in range(ord(lo), ord(hi) + 1)]
+            if len(targets) == 1:
+                targets = targets * len(sources)
+            if len(targets) != len(sources):
+                raise ValueError(f"normalization.tsv: {chars!r} and {target!r} differ in length")
+            folds.update(zip(sources, targets))
+        else:
+            raise ValueError(f"normalization.tsv: unknown action {action!r}")
+    delete = re.compile("[" + "".join(re.escape(c) for c in deleted) + "]+")
+    frequent = tuple((s, t) for s, t in folds.items() if s in _FREQUENT)
+    rare_map = {ord(s): t for s, t in folds.items() if s not in _FREQUENT}
+    rare = re.compile("[" + "".join(re.escape(chr(c)) for c in rare_map) + "]") if rare_map else None
+    return _Tables(delete, frequent, rare, rare_map)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r"\S+")
+
+
+def _fold(text: str) -> str:
+    tables = _tables()
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = tables.delete.sub("", text)
+        for source, target in tables.frequent:
+            if source in text:
+                text = text.replace(source, target)
+        if tables.rare is not None and tables.rare.search(text):
+            text = text.translate(tables.rare_table)
+    text = text.casefold()
+    # Case folding and deletions can leave text that NFKC would compose further; one more
+    # pass keeps normalize() idempotent.
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        return _fold(unicodedata.normalize("NFKC", text))
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    """The normalized tokens of ``text``."""
+    return _WORD.findall(_fold(text))
+
+
+def normalize(text: str) -> str:
+    """The normalized form of ``text``: its tokens joined by single spaces."""
+    return " ".join(tokenize(text))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpan:
+    token: str
+    start: int
+    end: int
+
+
+_RAW_WORD = re.compile(r"[^\W_]+(?:[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]+[^\W_]*)*")
+
+
+def token_spans(text: str, base: int = 0) -> list[TokenSpan]:
+    """Tokens of ``text`` (exactly those of :func:`tokenize`) with their character spans.
+
+    Usually each raw word (letters and digits, with any marks or controls inside it) gives
+    one token, and the spans come from the raw words directly. When the counts differ
+    (ligatures, compatibility forms), normalization is redone chunk by chunk: it never joins
+    characters across whitespace, so every token falls inside one whitespace-separated
+    chunk; it gets the raw word's span when the chunk lines up one to one, else the chunk's.
+    """
+    tokens = tokenize(text)
+    words = list(_RAW_WORD.finditer(text))
+    if len(words) == len(tokens):
+        return [TokenSpan(tok, base + w.start(), base + w.end()) for tok, w in zip(tokens, words)]
+    spans: list[TokenSpan] = []
+    for chunk in _CHUNK.finditer(text):
+        chunk_tokens = tokenize(chunk.group())
+        if not chunk_tokens:
+            continue
+        chunk_words = list(_RAW_WORD.finditer(chunk.group()))
+        offset = base + chunk.start()
+        if len(chunk_words) == len(chunk_tokens):
+            spans.extend(TokenSpan(tok, offset + w.start(), offset + w.end()) for tok, w in zip(chunk_tokens, chunk_words))
+        else:
+            spans.extend(TokenSpan(tok, offset, offset + len(chunk.group())) for tok in chunk_tokens)
+    return spans

@@ -1,0 +1,359 @@
+"""The only module that wires the stages together.
+
+    read → clean → tokens → shingle sets ─┐
+                 (raw text spooled to disk) │
+    learn outlet boilerplate ← ────────────┘
+    → signatures → candidates (LSH ∪ anchors) → exact verification → relations
+    → passages (raw spans, from the spool) → clusters, headline groups → Report
+
+Memory holds per document only its metadata, its distinct shingle hashes and its signature;
+raw text goes to a temporary spool file and is read back only for documents in a verified
+pair. Progress is reported through a callback: ``progress(stage, done, total)``.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+
+from .candidates import anchors_of, candidate_pairs
+from .clean import Cleaned, clean
+from .cluster import build_clusters, headline_groups
+from .config import Config
+from . import documents as _documents
+from .errors import DocumentSkipped
+from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Report
+from .normalize import tokenize
+from .shingles import TokenHasher, numeric_mask, shingle_set
+from .signatures import permutations, signatures
+from .verify import Located, Scores, is_template, locate, passages, relation_of, score
+
+__all__ = ["Progress", "scan", "scan_documents", "compare", "prepare"]
+
+Progress = Callable[[str, int, int | None], None]
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One document after cleaning and shingling."""
+
+    doc: Document
+    cleaned: Cleaned
+    tokens: int
+    shingles: U32
+    vocab: U64
+    """Distinct token hashes."""
+    numbers: U64
+    """Distinct hashes of the tokens that hold digits."""
+
+
+def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) -> Prepared:
+    """Clean and shingle one document; raise :class:`DocumentSkipped` when it cannot be scanned."""
+    size = len(doc.text) + len(doc.title)
+    if size > config.max_chars:
+        raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
+    if not doc.text.strip():
+        raise DocumentSkipped("empty", "no text")
+    cleaned = clean(doc)
+    tokens = cleaned.tokens
+    if len(tokens) < config.min_tokens:
+        raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
+    hashes = (hasher or TokenHasher())(tokens)
+    return Prepared(
+        doc,
+        cleaned,
+        len(tokens),
+        shingle_set(hashes, config.shingle_size, config.min_shingle_size),
+        np.unique(hashes),
+        np.unique(hashes[numeric_mask(tokens)]),
+    )
+
+
+class _Spool:
+    """Raw documents on disk, so memory does not grow with the text already read."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-spool-")
+        self._where: list[tuple[int, int]] = []
+
+    def add(self, doc: Document) -> None:
+        payload = zlib.compress(json.dumps([doc.title, doc.text], ensure_ascii=False).encode("utf-8"), 1)
+        self._file.seek(0, 2)
+        self._where.append((self._file.tell(), len(payload)))
+        self._file.write(payload)
+
+    def text(self, index: int) -> tuple[str, str]:
+        offset, length = self._where[index]
+        self._file.seek(offset)
+        title, text = json.loads(zlib.decompress(self._file.read(length)))
+        return title, text
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class _Corpus:
+    docs: list[Document] = field(default_factory=list)
+    """Documents with their raw text replaced by empty strings (the text is in the spool)."""
+    findings: list[list[Finding]] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)
+    shingles: list[U32] = field(default_factory=list)
+    vocab: list[U64] = field(default_factory=list)
+    numbers: list[U64] = field(default_factory=list)
+    skipped: list[DocumentSummary] = field(default_factory=list)
+
+
+def _learn_boilerplate(corpus: _Corpus, config: Config) -> U32:
+    """Shingles found in a large share of one outlet's documents: that outlet's furniture."""
+    by_outlet: dict[str, list[int]] = {}
+    for i, doc in enumerate(corpus.docs):
+        by_outlet.setdefault(doc.outlet.lower(), []).append(i)
+    found: list[U32] = []
+    for members in by_outlet.values():
+        if len(members) < config.boilerplate_min_outlet_docs:
+            continue
+        values, counts = np.unique(np.concatenate([corpus.shingles[i] for i in members]), return_counts=True)
+        floor = max(config.boilerplate_min_docs, int(np.ceil(config.boilerplate_fraction * len(members))))
+        found.append(values[counts >= floor])
+    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint32)
+
+
+def _remove_boilerplate(corpus: _Corpus, boilerplate: U32) -> None:
+    if len(boilerplate) == 0:
+        return
+    for i, shingles in enumerate(corpus.shingles):
+        mask = np.isin(shingles, boilerplate, assume_unique=True)
+        removed = int(mask.sum())
+        # A document that would lose most of its text shares it with many others of its
+        # outlet: it is a much-copied story, not furniture around one.
+        if removed == 0 or removed * 2 > len(shingles):
+            continue
+        corpus.shingles[i] = shingles[~mask]
+        if removed >= 3:
+            corpus.findings[i].append(
+                Finding("outlet_boilerplate", f"{removed} shingles of outlet-wide boilerplate not hashed", removed)
+            )
+
+
+class _Facts:
+    """Numbers and rare words of each document; rare is judged by document frequency."""
+
+    def __init__(self, corpus: _Corpus, config: Config) -> None:
+        self.corpus = corpus
+        if corpus.vocab:
+            self.values, self.df = np.unique(np.concatenate(corpus.vocab), return_counts=True)
+        else:
+            self.values, self.df = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+        self.max_df = config.fact_max_df or max(25, len(corpus.vocab) // 500)
+
+    def of(self, i: int) -> U64:
+        vocab = self.corpus.vocab[i]
+        df = self.df[np.searchsorted(self.values, vocab)]
+        return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
+
+
+def _summary(doc: Document, findings: Sequence[Finding], tokens: int, shingles: int, skipped: str | None = None) -> DocumentSummary:
+    return DocumentSummary(doc.id, doc.title, doc.outlet, doc.date, doc.origin, tokens, shingles, tuple(findings), skipped)
+
+
+def scan_documents(
+    documents: Iterable[Document],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    problems: Sequence[InputProblem] = (),
+) -> Report:
+    """Scan documents for near-duplicates, partial copies and repeated headlines."""
+    config = config or Config()
+    progress = progress or _no_progress
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    hasher = TokenHasher()
+    corpus = _Corpus()
+    spool = _Spool()
+    title_tokens: list[tuple[str, tuple[str, ...]]] = []
+    try:
+        read = 0
+        for doc in documents:
+            read += 1
+            try:
+                prepared = prepare(doc, config, hasher)
+            except DocumentSkipped as skip:
+                corpus.skipped.append(_summary(doc, [Finding("skipped", str(skip))], 0, 0, skip.reason))
+                continue
+            finally:
+                if read % 500 == 0:
+                    progress("read", read, None)
+            spool.add(doc)
+            corpus.docs.append(Document(doc.id, "", doc.title, doc.date, doc.outlet, doc.author, doc.url, doc.origin))
+            corpus.findings.append(list(prepared.cleaned.findings))
+            corpus.tokens.append(prepared.tokens)
+            corpus.shingles.append(prepared.shingles)
+            corpus.vocab.append(prepared.vocab)
+            corpus.numbers.append(prepared.numbers)
+            title_tokens.append((doc.id, tuple(tokenize(doc.title))))
+        progress("read", read, read)
+        timings["read_clean_shingle"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        _remove_boilerplate(corpus, _learn_boilerplate(corpus, config))
+        timings["boilerplate"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        perms = permutations(config.num_perm, config.seed)
+        sigs = signatures(corpus.shingles, perms)
+        progress("signatures", len(corpus.docs), len(corpus.docs))
+        timings["signatures"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        anchors = [anchors_of(s, config.anchor_modulus) for s in corpus.shingles]
+        cands, counts = candidate_pairs(sigs, anchors, config)
+        timings["candidates"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        facts = _Facts(corpus, config)
+        verified: list[tuple[int, int, Scores, str]] = []
+        for k, (i, j) in enumerate(cands):
+            s = score(corpus.shingles[i], corpus.shingles[j])
+            relation = relation_of(s, config)
+            if relation in ("duplicate", "near_duplicate"):
+                small, large = (i, j) if len(corpus.shingles[i]) <= len(corpus.shingles[j]) else (j, i)
+                if is_template(s, facts.of(small), corpus.vocab[large], config):
+                    relation = "template"
+            if relation is not None:
+                verified.append((int(i), int(j), s, relation))
+            if k % 5000 == 0:
+                progress("verify", k, len(cands))
+        progress("verify", len(cands), len(cands))
+        timings["verify"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        pairs = _with_passages(verified, corpus, spool, config, progress)
+        timings["passages"] = time.perf_counter() - clock
+    finally:
+        spool.close()
+
+    clock = time.perf_counter()
+    index = {d.id: d for d in corpus.docs}
+    clusters = build_clusters(pairs, lambda doc_id: (index[doc_id].outlet, index[doc_id].date))
+    headlines = headline_groups(title_tokens, config.headline_similarity, config.headline_min_tokens)
+    timings["cluster"] = time.perf_counter() - clock
+
+    summaries = [
+        _summary(doc, findings, tokens, len(sh))
+        for doc, findings, tokens, sh in zip(corpus.docs, corpus.findings, corpus.tokens, corpus.shingles)
+    ]
+    return Report(
+        documents=tuple(summaries + corpus.skipped),
+        pairs=tuple(pairs),
+        clusters=tuple(clusters),
+        headline_groups=tuple(headlines),
+        problems=tuple(problems),
+        config={**config.to_dict(), "fingerprint": config.fingerprint()},
+        timings={**timings, **{f"candidates_{k}": float(v) for k, v in counts.items()}},
+    )
+
+
+def _with_passages(
+    verified: list[tuple[int, int, Scores, str]],
+    corpus: _Corpus,
+    spool: _Spool,
+    config: Config,
+    progress: Progress,
+) -> list[Pair]:
+    hasher = TokenHasher()
+    # Every document of a verified pair is read back and located once; the located form is
+    # a few arrays (about 10 bytes a token), kept for all of them.
+    involved = sorted({i for i, _, _, _ in verified} | {j for _, j, _, _ in verified})
+    docs: dict[int, Document] = {}
+    located: dict[int, Located] = {}
+    for k, i in enumerate(involved):
+        title, text = spool.text(i)
+        d = corpus.docs[i]
+        doc = Document(d.id, text, title, d.date, d.outlet, d.author, d.url, d.origin)
+        located[i] = locate(doc, config, hasher)
+        docs[i] = doc
+        if k % 500 == 0:
+            progress("locate", k, len(involved))
+
+    def full(i: int) -> Document:
+        return docs[i]
+
+    pairs = []
+    # Sorted by the first document so the spool is read in order and the cache hits.
+    for k, (i, j, s, relation) in enumerate(sorted(verified, key=lambda v: (v[0], v[1]))):
+        a, b = full(i), full(j)
+        shared = np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True)
+        found = passages(a, b, shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
+        pairs.append(
+            Pair(
+                a.id, b.id, relation,  # type: ignore[arg-type]
+                round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
+                s.shared, s.size_a, s.size_b, tuple(found),
+            )
+        )
+        if k % 500 == 0:
+            progress("passages", k, len(verified))
+    progress("passages", len(verified), len(verified))
+    pairs.sort(key=lambda p: (-p.jaccard, p.a, p.b))
+    return pairs
+
+
+def scan(
+    paths: Sequence[str | Path],
+    config: Config | None = None,
+    *,
+    fields: "_documents.FieldMap | None" = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+) -> Report:
+    """Read documents from files, directories or ``-`` (stdin) and scan them."""
+    problems: list[InputProblem] = []
+
+    def record(problem: InputProblem) -> None:
+        problems.append(problem)
+        if on_problem is not None:
+            on_problem(problem)
+
+    docs = _documents.iter_documents(paths, fields=fields or _documents.DEFAULT_FIELDS, encoding=encoding, on_problem=record)
+    report = scan_documents(docs, config, progress=progress)
+    return Report(
+        report.documents, report.pairs, report.clusters, report.headline_groups, tuple(problems), report.config, report.timings
+    )
+
+
+def compare(a: Document, b: Document, config: Config | None = None) -> Pair | None:
+    """The relation of two documents, with passages; None when they share nothing."""
+    config = config or Config()
+    hasher = TokenHasher()
+    pa, pb = prepare(a, config, hasher), prepare(b, config, hasher)
+    s = score(pa.shingles, pb.shingles)
+    relation = relation_of(s, config)
+    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
+    if s.shared == 0:
+        return None
+    found = passages(a, b, shared, config, hasher)
+    return Pair(
+        a.id, b.id, relation or "unrelated",  # type: ignore[arg-type]
+        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
+        s.shared, s.size_a, s.size_b, tuple(found),
+    )
+
+

@@ -1,0 +1,102 @@
+"""MinHash signatures, computed in batches with numpy.
+
+The only module that knows datasketch's MinHash internals. Signatures follow datasketch's
+``affine32`` scheme bit for bit: each 32-bit input hash ``h`` is pre-mixed with the 32-bit
+MurmurHash3 finalizer, then permutation ``k`` maps it to ``a_k * h + b_k mod 2**32``; the
+signature holds the minimum per permutation. ``a`` and ``b`` are datasketch's own, drawn
+from ``numpy.random.RandomState(seed)``, so a signature can go straight into
+``datasketch.MinHashLSH`` (tests compare against ``MinHash.update`` directly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import LeanMinHash, MinHash
+
+__all__ = ["EMPTY", "Permutations", "permutations", "signatures", "to_minhash", "jaccard_estimate"]
+
+U32 = npt.NDArray[np.uint32]
+EMPTY = np.uint32(0xFFFFFFFF)
+"""The value of every slot of an empty set's signature (datasketch's sentinel)."""
+
+SCHEME = "affine32"
+# Shingles per block: a block's permuted hashes take num_perm * _BLOCK * 4 bytes (32 MB at 128).
+_BLOCK = 1 << 16
+
+
+class Permutations:
+    def __init__(self, a: U32, b: U32, seed: int) -> None:
+        self.a = a
+        self.b = b
+        self.seed = seed
+
+    @property
+    def num_perm(self) -> int:
+        return len(self.a)
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> Permutations:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    return Permutations(np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32), seed)
+
+
+def _fmix32(h: U32) -> U32:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _block_minima(values: U32, starts: npt.NDArray[np.intp], perms: Permutations) -> U32:
+    mixed = _fmix32(values)
+    permuted = perms.a[:, None] * mixed[None, :] + perms.b[:, None]
+    return np.minimum.reduceat(permuted, starts, axis=1).T
+
+
+def signatures(sets: Sequence[U32], perms: Permutations) -> U32:
+    """Signatures of many shingle sets at once: an array of shape ``(len(sets), num_perm)``."""
+    out = np.full((len(sets), perms.num_perm), EMPTY, dtype=np.uint32)
+    group: list[int] = []
+    total = 0
+
+    def flush() -> None:
+        nonlocal group, total
+        if group:
+            parts = [sets[i] for i in group]
+            lengths = np.fromiter((len(p) for p in parts), dtype=np.intp, count=len(parts))
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            out[group] = _block_minima(np.concatenate(parts).astype(np.uint32, copy=False), starts, perms)
+        group, total = [], 0
+
+    for i, values in enumerate(sets):
+        if len(values) == 0:
+            continue  # datasketch leaves an empty MinHash at the sentinel
+        if len(values) > _BLOCK:
+            flush()
+            sig = np.full(perms.num_perm, EMPTY, dtype=np.uint32)
+            for lo in range(0, len(values), _BLOCK):
+                chunk = np.asarray(values[lo : lo + _BLOCK], dtype=np.uint32)
+                sig = np.minimum(sig, _block_minima(chunk, np.zeros(1, dtype=np.intp), perms)[0])
+            out[i] = sig
+            continue
+        if total + len(values) > _BLOCK:
+            flush()
+        group.append(i)
+        total += len(values)
+    flush()
+    return out
+
+
+def to_minhash(signature: U32, seed: int) -> LeanMinHash:
+    """A datasketch ``LeanMinHash`` holding ``signature``, ready for ``MinHashLSH``."""
+    return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
+
+
+def jaccard_estimate(sig_a: U32, sig_b: U32) -> float:
+    return float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)

@@ -1,0 +1,189 @@
+"""Exact verification of candidate pairs on their shingle sets, and the relation they bear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .clean import clean
+from .config import Config
+from .models import Document, Passage, Relation, Span
+from .normalize import token_spans
+from .shingles import TokenHasher, shingle_sequence, shingle_size_for
+
+__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score"]
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    shared: int
+    size_a: int
+    size_b: int
+
+    @property
+    def jaccard(self) -> float:
+        union = self.size_a + self.size_b - self.shared
+        return self.shared / union if union else 0.0
+
+    @property
+    def containment_a_in_b(self) -> float:
+        return self.shared / self.size_a if self.size_a else 0.0
+
+    @property
+    def containment_b_in_a(self) -> float:
+        return self.shared / self.size_b if self.size_b else 0.0
+
+
+def score(a: U32, b: U32) -> Scores:
+    """Exact overlap of two sorted, distinct shingle arrays."""
+    if len(a) > len(b):
+        a, b = b, a
+        swapped = True
+    else:
+        swapped = False
+    shared = int(np.count_nonzero(np.isin(a, b, assume_unique=True))) if len(a) and len(b) else 0
+    return Scores(shared, len(b), len(a)) if swapped else Scores(shared, len(a), len(b))
+
+
+def fact_overlap(facts_small: U64, vocab_large: U64) -> float:
+    """Share of the smaller document's facts (sorted distinct token hashes) found in the larger."""
+    if len(facts_small) == 0:
+        return 1.0
+    return float(np.count_nonzero(np.isin(facts_small, vocab_large, assume_unique=True))) / len(facts_small)
+
+
+def is_template(s: Scores, facts_small: U64, vocab_large: U64, config: Config) -> bool:
+    """Shared wording, different facts: a congratulation cable to another country, the
+    weather of another day, an announcement about another person.
+
+    Copies carry the facts of their source along (names, places, numbers); a template fills
+    its slots with other ones. The facts of a document are its numbers and its rare words.
+    """
+    if s.jaccard >= config.template_max_jaccard or len(facts_small) < config.template_min_facts:
+        return False
+    return fact_overlap(facts_small, vocab_large) < config.template_fact_overlap
+
+
+def relation_of(s: Scores, config: Config) -> Relation | None:
+    """``duplicate``, ``near_duplicate``, ``partial``, or None when the overlap is not reuse."""
+    if s.shared < config.min_shared_shingles and s.jaccard < config.duplicate_jaccard:
+        return None
+    if s.jaccard >= config.duplicate_jaccard:
+        return "duplicate"
+    low, high = sorted((s.containment_a_in_b, s.containment_b_in_a))
+    if s.jaccard >= config.near_duplicate_jaccard and low >= config.near_duplicate_min_containment:
+        return "near_duplicate"
+    if high >= config.partial_containment:
+        return "partial"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A document's hashed tokens located in its raw fields, and its shingle sequence."""
+
+    starts: npt.NDArray[np.int32]
+    ends: npt.NDArray[np.int32]
+    in_title: npt.NDArray[np.bool_]
+    shingles: U32
+    n: int
+
+
+def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
+    """Where each hashed token of ``doc`` sits in its raw title or text."""
+    starts: list[int] = []
+    ends: list[int] = []
+    in_title: list[bool] = []
+    tokens: list[str] = []
+    for line in clean(doc).lines:
+        is_title = line.span.field == "title"
+        raw = doc.title if is_title else doc.text
+        for t in token_spans(raw[line.span.start : line.span.end], base=line.span.start):
+            starts.append(t.start)
+            ends.append(t.end)
+            in_title.append(is_title)
+            tokens.append(t.token)
+    n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
+    return Located(
+        np.array(starts, dtype=np.int32),
+        np.array(ends, dtype=np.int32),
+        np.array(in_title, dtype=np.bool_),
+        shingle_sequence(hasher(tokens), config.shingle_size, config.min_shingle_size),
+        n,
+    )
+
+
+def _runs(a: Located, b: Located, shared: U32) -> list[tuple[int, int, int, int, int]]:
+    """Aligned runs of shared shingles: (a_first, a_last, b_first, b_last, shingle count).
+
+    Diagonal runs first (consecutive in both documents), then runs merged across small gaps:
+    one changed word breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits
+    inside one passage, not two passages.
+    """
+    shared_set = set(shared.tolist())
+    where_b: dict[int, list[int]] = {}
+    for pos, h in enumerate(b.shingles.tolist()):
+        if h in shared_set:
+            where_b.setdefault(h, []).append(pos)
+    diagonal: list[list[int]] = []
+    for pos, h in enumerate(a.shingles.tolist()):
+        targets = where_b.get(h)
+        if not targets:
+            continue
+        if diagonal and diagonal[-1][1] == pos - 1 and diagonal[-1][3] + 1 in targets:
+            run = diagonal[-1]
+            run[1], run[3], run[4] = pos, run[3] + 1, run[4] + 1
+        else:
+            diagonal.append([pos, pos, targets[0], targets[0], 1])
+    gap_a, gap_b = 2 * a.n + 1, 2 * b.n + 1
+    merged: list[list[int]] = []
+    for run in diagonal:
+        if merged:
+            last = merged[-1]
+            if 0 < run[0] - last[1] <= gap_a and 0 < run[2] - last[3] <= gap_b:
+                last[1], last[3], last[4] = run[1], run[3], last[4] + run[4]
+                continue
+        merged.append(run)
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in merged]
+
+
+def _field_span(loc: Located, first_token: int, last_token: int) -> Span:
+    # A passage does not cross from the title into the text: cut it at the field's end.
+    field_is_title = bool(loc.in_title[first_token])
+    end = last_token
+    while bool(loc.in_title[end]) != field_is_title:
+        end -= 1
+    return Span("title" if field_is_title else "text", int(loc.starts[first_token]), int(loc.ends[end]))
+
+
+def _excerpt(doc: Document, span: Span) -> str:
+    return (doc.title if span.field == "title" else doc.text)[span.start : span.end]
+
+
+def passages(
+    a: Document, b: Document, shared: U32, config: Config, hasher: TokenHasher,
+    located: tuple[Located, Located] | None = None,
+) -> list[Passage]:
+    """The stretches of text ``a`` and ``b`` share, as raw character spans in both.
+
+    Shared shingles are aligned in document order; consecutive ones (gaps up to one shingle
+    width, in both documents) form one passage. The longest ``max_passages`` are kept,
+    returned in the order they appear in ``a``.
+    """
+    if len(shared) == 0:
+        return []
+    la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
+    runs = [r for r in _runs(la, lb, shared) if r[4] >= 2 or len(shared) < 4]
+    runs.sort(key=lambda r: -r[4])
+    kept = sorted(runs[: config.max_passages], key=lambda r: r[0])
+    out = []
+    for a_first, a_last, b_first, b_last, count in kept:
+        span_a = _field_span(la, a_first, a_last + la.n - 1)
+        span_b = _field_span(lb, b_first, b_last + lb.n - 1)
+        out.append(Passage(span_a, span_b, _excerpt(a, span_a), _excerpt(b, span_b), count))
+    return out
