@@ -1,0 +1,35 @@
+# Set up a virtual environment and run things in it. Needs only python3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup scan test typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Scan the shipped example corpus and print the findings.
+scan: $(STAMP)
+	$(BIN)/dedupe scan fixtures/example --format table
+
+## Type-check and run the test suite (corpus tests skip when ../shared is absent).
+test: $(STAMP)
+	$(BIN)/python -m mypy
+	$(BIN)/python -m pytest -q
+
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
+## Benchmarks over ../shared/corpora; results in benchmarks/results/latest.json.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis build *.egg-info

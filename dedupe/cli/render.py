@@ -1,0 +1,109 @@
+"""Rich rendering of reports for people at a terminal. Machine formats live in dedupe.report."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..models import Pair, Report
+from ..report import summary
+
+_TITLE_WIDTH = 40
+
+
+def _short(text: str, width: int = _TITLE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_report(report: Report, console: Console, top: int = 10) -> None:
+    s = summary(report)
+    counts = Table(title="Scan summary", show_header=False, box=None)
+    counts.add_column("what")
+    counts.add_column("count", justify="right")
+    counts.add_row("documents read", str(s["documents"]))
+    counts.add_row("scanned", str(s["scanned"]))
+    for reason, n in s["skipped"].items():
+        counts.add_row(f"skipped ({reason})", str(n))
+    counts.add_row("input errors / warnings", f"{s['errors']} / {s['warnings']}")
+    for relation, n in s["pairs"].items():
+        counts.add_row(f"pairs: {relation.replace('_', ' ')}", str(n))
+    counts.add_row("clusters (documents)", f"{s['clusters']} ({s['clustered_documents']})")
+    counts.add_row("shared headline groups", str(s["headline_groups"]))
+    console.print(counts)
+
+    if s["findings"]:
+        findings = Table(title="Findings", show_header=True)
+        findings.add_column("kind")
+        findings.add_column("documents", justify="right")
+        per_doc: dict[str, int] = {}
+        for d in report.documents:
+            for kind in {f.kind for f in d.findings if not d.skipped}:
+                per_doc[kind] = per_doc.get(kind, 0) + 1
+        for kind, n in sorted(per_doc.items(), key=lambda kv: -kv[1]):
+            findings.add_row(kind, str(n))
+        console.print(findings)
+
+    if report.clusters:
+        titles = {d.id: d.title for d in report.documents}
+        table = Table(title=f"Top clusters (of {len(report.clusters)})")
+        table.add_column("#", justify="right")
+        table.add_column("size", justify="right")
+        table.add_column("original")
+        table.add_column("outlets")
+        table.add_column("headline of the original")
+        for c in report.clusters[:top]:
+            outlets = sorted({m.outlet for m in c.members if m.outlet})
+            table.add_row(str(c.id), str(len(c.members)), escape(c.original), escape(", ".join(outlets[:5]) + ("…" if len(outlets) > 5 else "")), escape(_short(titles.get(c.original, ""))))
+        console.print(table)
+
+    partial = [p for p in report.pairs if p.relation == "partial"]
+    if partial:
+        table = Table(title=f"Largest partial copies (of {len(partial)})")
+        table.add_column("contained")
+        table.add_column("in")
+        table.add_column("containment", justify="right")
+        table.add_column("jaccard", justify="right")
+        for p in sorted(partial, key=lambda p: -max(p.containment_a_in_b, p.containment_b_in_a) * p.shared_shingles)[:top]:
+            inner, outer = (p.a, p.b) if p.containment_a_in_b >= p.containment_b_in_a else (p.b, p.a)
+            table.add_row(escape(inner), escape(outer), f"{max(p.containment_a_in_b, p.containment_b_in_a):.2f}", f"{p.jaccard:.2f}")
+        console.print(table)
+
+    flagged = [(d, f) for d in report.documents if not d.skipped for f in d.findings if f.kind in ("repeated_title", "stripped_credit", "scraper_marker")]
+    if flagged:
+        table = Table(title="Documents with scraper traces or repeated headlines")
+        table.add_column("document")
+        table.add_column("finding")
+        for d, f in flagged[:top]:
+            table.add_row(escape(d.id), escape(f.message))
+        console.print(table)
+        if len(flagged) > top:
+            console.print(f"… and {len(flagged) - top} more (see --format json)")
+
+    if report.headline_groups:
+        table = Table(title=f"Shared headlines (of {len(report.headline_groups)})")
+        table.add_column("documents", justify="right")
+        table.add_column("ids")
+        for g in report.headline_groups[:top]:
+            ids = ", ".join(g.ids[:4]) + ("…" if len(g.ids) > 4 else "")
+            table.add_row(str(len(g.ids)), escape(ids))
+        console.print(table)
+
+
+def render_pair(pair: Pair | None, a_id: str, b_id: str, console: Console) -> None:
+    if pair is None:
+        console.print(f"{escape(a_id)} and {escape(b_id)} share no shingles: unrelated.")
+        return
+    table = Table(show_header=False, box=None)
+    table.add_column("what")
+    table.add_column("value")
+    table.add_row("relation", pair.relation.replace("_", " "))
+    table.add_row("jaccard", f"{pair.jaccard:.3f}")
+    table.add_row(f"containment of A in B", f"{pair.containment_a_in_b:.3f}")
+    table.add_row(f"containment of B in A", f"{pair.containment_b_in_a:.3f}")
+    table.add_row("shared shingles", f"{pair.shared_shingles} (A {pair.shingles_a}, B {pair.shingles_b})")
+    console.print(table)
+    for n, p in enumerate(pair.passages, 1):
+        console.print(f"\n[bold]passage {n}[/bold]  A {p.a.field}[{p.a.start}:{p.a.end}]  B {p.b.field}[{p.b.start}:{p.b.end}]  ({p.shingles} shingles)")
+        console.print(p.a_text, markup=False, highlight=False)

@@ -1,0 +1,174 @@
+"""One stable JSON layout for a scan, shared by the CLI, the library and (later) the service.
+
+The layout is described by ``dedupe/schema/report.schema.json``; ``SCHEMA_VERSION`` changes
+whenever a field is removed or changes meaning. No terminal rendering here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from . import __version__
+from .models import Cluster, DocumentSummary, Finding, HeadlineGroup, InputProblem, Pair, Passage, Report, Span
+
+__all__ = ["SCHEMA_VERSION", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS"]
+
+SCHEMA_VERSION = "1.0"
+
+
+def _date(d: datetime | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _span(s: Span) -> dict[str, Any]:
+    return {"field": s.field, "start": s.start, "end": s.end}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"kind": f.kind, "message": f.message, "count": f.count, "spans": [_span(s) for s in f.spans]}
+
+
+def _document(d: DocumentSummary) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "outlet": d.outlet,
+        "date": _date(d.date),
+        "origin": d.origin,
+        "tokens": d.tokens,
+        "shingles": d.shingles,
+        "skipped": d.skipped,
+        "findings": [_finding(f) for f in d.findings],
+    }
+
+
+def _passage(p: Passage) -> dict[str, Any]:
+    return {"a": _span(p.a), "b": _span(p.b), "a_text": p.a_text, "b_text": p.b_text, "shingles": p.shingles}
+
+
+def pair_to_dict(p: Pair) -> dict[str, Any]:
+    return {
+        "a": p.a,
+        "b": p.b,
+        "relation": p.relation,
+        "jaccard": p.jaccard,
+        "containment_a_in_b": p.containment_a_in_b,
+        "containment_b_in_a": p.containment_b_in_a,
+        "shared_shingles": p.shared_shingles,
+        "shingles_a": p.shingles_a,
+        "shingles_b": p.shingles_b,
+        "passages": [_passage(x) for x in p.passages],
+    }
+
+
+def _cluster(c: Cluster) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "size": len(c.members),
+        "original": c.original,
+        "members": [
+            {
+                "id": m.id,
+                "outlet": m.outlet,
+                "date": _date(m.date),
+                "edges": [{"other": e.other, "relation": e.relation, "jaccard": e.jaccard} for e in m.edges],
+            }
+            for m in c.members
+        ],
+        "partial_links": list(c.partial_links),
+    }
+
+
+def _headline(h: HeadlineGroup) -> dict[str, Any]:
+    return {"headline": h.headline, "ids": list(h.ids), "min_similarity": h.min_similarity}
+
+
+def _problem(p: InputProblem) -> dict[str, Any]:
+    return {"level": p.level, "message": p.message, "path": p.path, "line": p.line}
+
+
+def summary(report: Report) -> dict[str, Any]:
+    skipped = Counter(d.skipped for d in report.documents if d.skipped)
+    findings = Counter(f.kind for d in report.documents if not d.skipped for f in d.findings)
+    relations = Counter(p.relation for p in report.pairs)
+    return {
+        "documents": len(report.documents),
+        "scanned": sum(1 for d in report.documents if not d.skipped),
+        "skipped": dict(sorted(skipped.items())),
+        "errors": sum(1 for p in report.problems if p.level == "error"),
+        "warnings": sum(1 for p in report.problems if p.level == "warning"),
+        "pairs": {r: relations.get(r, 0) for r in ("duplicate", "near_duplicate", "partial", "template")},
+        "clusters": len(report.clusters),
+        "clustered_documents": sum(len(c.members) for c in report.clusters),
+        "headline_groups": len(report.headline_groups),
+        "findings": dict(sorted(findings.items())),
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "dedupe", "version": __version__},
+        "config": report.config,
+        "summary": summary(report),
+        "timings": {k: round(v, 4) for k, v in report.timings.items()},
+        "documents": [_document(d) for d in report.documents],
+        "pairs": [pair_to_dict(p) for p in report.pairs],
+        "clusters": [_cluster(c) for c in report.clusters],
+        "headline_groups": [_headline(h) for h in report.headline_groups],
+        "problems": [_problem(p) for p in report.problems],
+    }
+
+
+def write_json(report: Report, out: IO[str]) -> None:
+    json.dump(to_dict(report), out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def iter_records(report: Report) -> Iterator[dict[str, Any]]:
+    """The report as a stream of records, each with a ``type``: for JSON Lines."""
+    yield {"type": "summary", "schema_version": SCHEMA_VERSION, "config": report.config, **summary(report)}
+    for problem in report.problems:
+        yield {"type": "problem", **_problem(problem)}
+    for doc in report.documents:
+        yield {"type": "document", **_document(doc)}
+    for pair in report.pairs:
+        yield {"type": "pair", **pair_to_dict(pair)}
+    for cluster in report.clusters:
+        yield {"type": "cluster", **_cluster(cluster)}
+    for group in report.headline_groups:
+        yield {"type": "headline_group", **_headline(group)}
+
+
+def write_jsonl(report: Report, out: IO[str]) -> None:
+    for record in iter_records(report):
+        out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n")
+
+
+CSV_COLUMNS = (
+    "a", "b", "relation", "jaccard", "containment_a_in_b", "containment_b_in_a",
+    "shared_shingles", "shingles_a", "shingles_b", "cluster", "passages", "first_passage_a", "first_passage_b",
+)
+
+
+def write_csv(report: Report, out: IO[str]) -> None:
+    """One row per pair: the table a spreadsheet user wants."""
+    cluster_of = {m.id: c.id for c in report.clusters for m in c.members}
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for p in report.pairs:
+        first = p.passages[0] if p.passages else None
+        writer.writerow([
+            p.a, p.b, p.relation, p.jaccard, p.containment_a_in_b, p.containment_b_in_a,
+            p.shared_shingles, p.shingles_a, p.shingles_b,
+            cluster_of.get(p.a, "") if p.relation in ("duplicate", "near_duplicate") else "",
+            len(p.passages),
+            f"{first.a.field}:{first.a.start}-{first.a.end}" if first else "",
+            f"{first.b.field}:{first.b.start}-{first.b.end}" if first else "",
+        ])
