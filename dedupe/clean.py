@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .models import Document, FieldName, Finding, Span
-from .normalize import tokenize
+from .normalize import normalize, tokenize
 
 __all__ = ["Cleaned", "Line", "clean"]
 
@@ -84,7 +84,8 @@ def _rules() -> _Rules:
 _WIRE_TITLE_PREFIX = re.compile(
     r"^\s*(?:عام|اقتصادي|رياضي|ثقافي|سياسي|محلي|دولي|تقني|صحي|علمي|عاجل)\s*/\s*"
 )
-_BARE_CREDIT = re.compile(r"(?:رابط المصدر|المصدر|مصدر الخبر|source|المصدر الأصلي)\s*[:：]?\s*", re.IGNORECASE)
+# Compared after normalization, so a diacritized or respelled credit word is still one.
+_BARE_CREDITS = frozenset({"المصدر", "رابط المصدر", "مصدر الخبر", "المصدر الاصلي", "source", "المصدر رابط"})
 _MIN_REPEAT_TOKENS = 3
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 
@@ -181,7 +182,7 @@ def clean(doc: Document) -> Cleaned:
     title, text = doc.title, doc.text
     content_lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if not m.group().isspace()]
     # A .txt article's first line is its title: hash that line once, as part of the text.
-    title_is_first_line = bool(content_lines) and text[content_lines[0][0]:content_lines[0][1]].strip() == title.strip()
+    title_is_first_line = doc.title_in_text and bool(content_lines) and text[content_lines[0][0] : content_lines[0][1]].strip() == title.strip()
     if title.strip():
         t_start = 0
         prefix = _WIRE_TITLE_PREFIX.match(title)
@@ -199,8 +200,7 @@ def clean(doc: Document) -> Cleaned:
         s, e = content_lines[-1]
         rest_pieces = _pieces("text", text, s, e, _Collector())
         rest = " ".join(text[a:b].strip() for a, b in rest_pieces).strip()
-        match = _BARE_CREDIT.fullmatch(rest) if rest else None
-        if match:
+        if rest and normalize(rest) in _BARE_CREDITS:
             at = text.find(rest, s, e)
             stripped_credit = Finding(
                 "stripped_credit",

@@ -82,7 +82,7 @@ class Config:
     # Templates: pairs that share a formula but report different facts
     template_max_jaccard: float = 0.95
     """Pairs at or above this Jaccard are copies whatever their facts."""
-    template_fact_overlap: float = 0.5
+    template_fact_overlap: float = 0.3
     """A pair is a template when fewer than this share of the smaller document's facts
     (numbers and rare words) occur in the larger one."""
     template_min_facts: int = 3
@@ -93,7 +93,8 @@ class Config:
     """Documents with fewer normalized words are skipped as too short."""
     max_chars: int = 2_000_000
     """Documents longer than this (title + text) are skipped as too large."""
-    boilerplate_min_docs: int = 5
+    boilerplate_min_docs: int = 10
+    """...and in at least this many of them (a story copied a few times is not furniture)."""
     boilerplate_fraction: float = 0.02
     """A shingle in at least this fraction of one outlet's documents is that outlet's boilerplate."""
     boilerplate_min_outlet_docs: int = 30

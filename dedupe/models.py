@@ -24,6 +24,8 @@ class Document:
     url: str = ""
     origin: str = ""
     """Where the document came from, ``path`` or ``path:line``."""
+    title_in_text: bool = False
+    """The title was taken from the text's first line (plain-text files), so it is not a repeat there."""
 
 
 @dataclass(frozen=True, slots=True)

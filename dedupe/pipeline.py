@@ -18,7 +18,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -125,8 +125,10 @@ def _learn_boilerplate(corpus: _Corpus, config: Config) -> U32:
     for i, doc in enumerate(corpus.docs):
         by_outlet.setdefault(doc.outlet.lower(), []).append(i)
     found: list[U32] = []
-    for members in by_outlet.values():
-        if len(members) < config.boilerplate_min_outlet_docs:
+    for outlet, members in by_outlet.items():
+        # Without an outlet, documents from many sources would be pooled, and a story copied
+        # by several of them would look like furniture: learn nothing then.
+        if not outlet or len(members) < config.boilerplate_min_outlet_docs:
             continue
         values, counts = np.unique(np.concatenate([corpus.shingles[i] for i in members]), return_counts=True)
         floor = max(config.boilerplate_min_docs, int(np.ceil(config.boilerplate_fraction * len(members))))
@@ -160,7 +162,7 @@ class _Facts:
             self.values, self.df = np.unique(np.concatenate(corpus.vocab), return_counts=True)
         else:
             self.values, self.df = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-        self.max_df = config.fact_max_df or max(25, len(corpus.vocab) // 500)
+        self.max_df = config.fact_max_df or max(3, len(corpus.vocab) // 500)
 
     def of(self, i: int) -> U64:
         vocab = self.corpus.vocab[i]
@@ -201,7 +203,7 @@ def scan_documents(
                 if read % 500 == 0:
                     progress("read", read, None)
             spool.add(doc)
-            corpus.docs.append(Document(doc.id, "", doc.title, doc.date, doc.outlet, doc.author, doc.url, doc.origin))
+            corpus.docs.append(replace(doc, text=""))
             corpus.findings.append(list(prepared.cleaned.findings))
             corpus.tokens.append(prepared.tokens)
             corpus.shingles.append(prepared.shingles)
@@ -285,8 +287,7 @@ def _with_passages(
     located: dict[int, Located] = {}
     for k, i in enumerate(involved):
         title, text = spool.text(i)
-        d = corpus.docs[i]
-        doc = Document(d.id, text, title, d.date, d.outlet, d.author, d.url, d.origin)
+        doc = replace(corpus.docs[i], text=text, title=title)
         located[i] = locate(doc, config, hasher)
         docs[i] = doc
         if k % 500 == 0:
