@@ -181,8 +181,8 @@ def clean(doc: Document) -> Cleaned:
 
     title, text = doc.title, doc.text
     content_lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if not m.group().isspace()]
-    # A .txt article's first line is its title: hash that line once, as part of the text.
-    title_is_first_line = doc.title_in_text and bool(content_lines) and text[content_lines[0][0] : content_lines[0][1]].strip() == title.strip()
+    # A .txt article's title is one of its own lines: hash it once, as part of the text.
+    title_is_own_line = doc.title_in_text
     if title.strip():
         t_start = 0
         prefix = _WIRE_TITLE_PREFIX.match(title)
@@ -190,7 +190,7 @@ def clean(doc: Document) -> Cleaned:
             removed.add("wire_furniture", prefix.group().strip(), Span("title", 0, prefix.end()))
             t_start = prefix.end()
         title_tokens = tuple(tokenize(title[t_start:]))
-        if not title_is_first_line:
+        if not title_is_own_line:
             for a, b in _pieces("title", title, t_start, len(title), removed):
                 keep("title", a, b, title)
 
@@ -219,7 +219,7 @@ def clean(doc: Document) -> Cleaned:
         findings.append(stripped_credit)
     if title_tokens:
         in_body = len(title_in_body)
-        if in_body >= 2 or (in_body == 1 and not title_is_first_line):
+        if in_body >= 2 or (in_body == 1 and not title_is_own_line):
             findings.append(Finding("repeated_title", f"title repeated {in_body}× in body", in_body, tuple(title_in_body)))
     for tokens, spans in repeats.items():
         if tokens == title_tokens:

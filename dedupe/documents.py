@@ -1,0 +1,1259 @@
+"""Turn files, directories and stdin into :class:`~dedupe.models.Document` objects.
+
+Newsroom exports are messy: gzip or not, UTF-8 with or without a BOM, UTF-16 from
+Windows tools, Windows-1256 from older Arabic systems, one bad line in a million-line
+dump. A scan must not die on any of that, so :func:`iter_documents` never raises for
+bad input: every problem becomes one :class:`~dedupe.models.InputProblem` (one line:
+where, and why) handed to ``on_problem``, and reading goes on with the next record or
+file. Whatever could be read is yielded; nothing is dropped silently.
+
+Line-based formats (JSON Lines, CSV, TSV) are streamed so a corpus never has to fit
+in memory; ``.json`` and ``.txt`` are single values and are read whole, up to
+:data:`MAX_WHOLE_FILE_BYTES`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from itertools import chain
+from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
+
+from .errors import ConfigError, DecodeError, FieldError, InputError, ParseError
+from .models import Document, InputProblem
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+__all__ = [
+    "ATTRIBUTES",
+    "DEFAULT_FIELDS",
+    "FORMATS",
+    "MAX_WHOLE_FILE_BYTES",
+    "STDIN_NAME",
+    "FieldMap",
+    "ProblemHandler",
+    "iter_documents",
+    "parse_date",
+    "parse_field_option",
+    "read_one",
+]
+
+ProblemHandler = Callable[[InputProblem], None]
+
+_MARKERS = re.compile(r"\[[A-Za-z_]+\d*\]")
+_WORDS = re.compile(r"[^\W\d_]")
+
+ATTRIBUTES: Final[tuple[str, ...]] = (
+    "id",
+    "title",
+    "text",
+    "date",
+    "outlet",
+    "author",
+    "url",
+)
+"""The :class:`Document` attributes a source key can be mapped to (``origin`` is ours, not the source's)."""
+
+FORMATS: Final[tuple[str, ...]] = ("txt", "json", "jsonl", "ndjson", "csv", "tsv")
+"""Values accepted for ``stdin_format`` (``ndjson`` is an alias of ``jsonl``)."""
+
+MAX_WHOLE_FILE_BYTES: Final = 256 * 1024 * 1024
+"""``.json`` and ``.txt`` are parsed as one value, so they must fit in memory; beyond this
+size the file is refused with a hint to use JSON Lines, instead of exhausting memory."""
+
+STDIN_NAME: Final = "<stdin>"
+"""How stdin appears in ids, origins and problem messages."""
+
+_SNIFF_BYTES: Final = 64 * 1024
+_EXTENSIONS: Final[Mapping[str, str]] = {
+    ".txt": "txt",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+}
+_CONTAINER_KEYS: Final = ("documents", "articles", "items", "data")
+_GZIP_MAGIC: Final = b"\x1f\x8b"
+_PLAN_CACHE_SIZE: Final = 256
+# csv refuses fields over 128 KiB by default; a long article is one field. sys.maxsize
+# overflows the C long on some platforms, 2**31-1 does not.
+_CSV_FIELD_LIMIT: Final = min(sys.maxsize, 2**31 - 1)
+
+
+# --------------------------------------------------------------------------- fields
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which source keys feed each :class:`Document` attribute.
+
+    Exports name the same thing differently (``body``, ``content``, ``DOCNO``...), so
+    each attribute has candidate keys tried in order; the first key *present* in a
+    record wins, even when its value is null or empty, so that a record's meaning does
+    not depend on which of its fields happen to be filled in.
+    """
+
+    id: tuple[str, ...] = ("id", "doc_id", "docno", "DOCNO", "_id", "guid")
+    title: tuple[str, ...] = ("title", "headline")
+    text: tuple[str, ...] = ("text", "body", "content", "article")
+    date: tuple[str, ...] = ("date", "published", "published_at", "pubDate", "datetime")
+    outlet: tuple[str, ...] = ("outlet", "source", "site", "publisher")
+    author: tuple[str, ...] = ("author", "byline", "authors")
+    url: tuple[str, ...] = ("url", "link")
+
+    def __post_init__(self) -> None:
+        for f in dataclass_fields(self):
+            keys = getattr(self, f.name)
+            if (
+                not isinstance(keys, tuple)
+                or not keys
+                or not all(isinstance(k, str) and k for k in keys)
+            ):
+                raise ConfigError(
+                    f"FieldMap.{f.name} must be a non-empty tuple of non-empty strings, got {keys!r}"
+                )
+
+    def candidates(self, attribute: str) -> tuple[str, ...]:
+        """The keys tried for ``attribute``, in order."""
+        if attribute not in ATTRIBUTES:
+            raise ConfigError(_unknown_attribute(attribute))
+        keys: tuple[str, ...] = getattr(self, attribute)
+        return keys
+
+    def with_overrides(self, mapping: Mapping[str, str]) -> FieldMap:
+        """Return a copy in which each overridden attribute is read from that one key only.
+
+        Only the given key is tried, with no fallback to the defaults: a user who says
+        ``text=body_html`` means it, and a typo must surface as "missing text field
+        (looked for: body_html)" rather than silently reading some other column.
+        """
+        changes: dict[str, tuple[str, ...]] = {}
+        for attribute, key in mapping.items():
+            if attribute not in ATTRIBUTES:
+                raise ConfigError(_unknown_attribute(attribute))
+            if not isinstance(key, str) or not key.strip():
+                raise ConfigError(
+                    f"the source key for {attribute!r} must be a non-empty string, got {key!r}"
+                )
+            changes[attribute] = (key.strip(),)
+        return replace(self, **changes)
+
+
+DEFAULT_FIELDS: Final = FieldMap()
+
+
+def _unknown_attribute(name: str) -> str:
+    return f"unknown document attribute {name!r} (expected one of: {', '.join(ATTRIBUTES)})"
+
+
+def parse_field_option(options: Iterable[str]) -> dict[str, str]:
+    """Parse command-line ``ATTR=KEY`` options (``["text=body", "id=docid"]``) for :meth:`FieldMap.with_overrides`.
+
+    Errors are :class:`~dedupe.errors.ConfigError` naming the offending option, because
+    they come from the user's command line and must say exactly what to fix.
+    """
+    if isinstance(options, str):
+        raise TypeError(
+            "parse_field_option expects a list of 'ATTR=KEY' strings, not one string"
+        )
+    result: dict[str, str] = {}
+    for option in options:
+        attribute, sep, key = option.partition("=")
+        attribute, key = attribute.strip(), key.strip()
+        if not sep or not attribute or not key:
+            raise ConfigError(
+                f"field option {option!r} must look like ATTR=KEY, e.g. text=body"
+            )
+        if attribute not in ATTRIBUTES:
+            raise ConfigError(
+                f"field option {option!r}: {_unknown_attribute(attribute)}"
+            )
+        if attribute in result and result[attribute] != key:
+            raise ConfigError(
+                f"field option {option!r}: {attribute!r} is already mapped to {result[attribute]!r}"
+            )
+        result[attribute] = key
+    return result
+
+
+# ---------------------------------------------------------------------------- dates
+
+_ARABIC_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_EPOCH_RE: Final = re.compile(r"[+-]?\d{9,}(?:\.\d+)?")
+_RFC2822_RE: Final = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s+(?:([+-])(\d{2})(\d{2})|(GMT|UTC|UT|Z))"
+)
+_MONTHS: Final[Mapping[str, int]] = {
+    m: i
+    for i, m in enumerate(
+        (
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ),
+        1,
+    )
+}
+_TZ_CACHE: dict[int, timezone] = {0: UTC}
+
+
+def _from_epoch(seconds: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ValueError(f"epoch seconds {seconds!r} out of range ({exc})") from None
+
+
+def parse_date(value: object) -> datetime | None:
+    """Parse a publication date as newsroom exports write it.
+
+    Accepts ISO 8601 (``T`` or space, ``Z``, offsets, date only, basic ``YYYYMMDD``),
+    RFC 2822 (``Sun, 18 Feb 2018 21:35:43 +0400``, RSS style), and epoch seconds as a
+    number or a string of 9+ digits. Arabic-Indic digits are accepted. Returns ``None``
+    for a missing or blank value: no date is not an error. Raises ``ValueError`` for
+    anything else, so the caller can warn and keep the document undated rather than
+    guess a wrong date (day/month order, milliseconds...).
+
+    The result keeps what the source says: a value with an offset or zone gives an
+    aware datetime, one without gives a naive datetime; epoch seconds give UTC.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a date")  # noqa: TRY004 - one exception type for "not a date"
+    if isinstance(value, (int, float)):
+        return _from_epoch(value)
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(  # noqa: TRY004 - callers catch ValueError for any unusable date
+            f"expected a date string or epoch seconds, got {type(value).__name__}"
+        )
+    s = value.strip()
+    if not s:
+        return None
+    if not s.isascii():
+        s = s.translate(_ARABIC_DIGITS)
+    if _EPOCH_RE.fullmatch(s):
+        return _from_epoch(float(s))
+    try:
+        return datetime.fromisoformat(s)
+    except ValueError:
+        pass
+    m = _RFC2822_RE.fullmatch(s)
+    if m is not None:
+        month = _MONTHS.get(m[2].lower())
+        if month is not None:
+            if m[7]:
+                minutes = int(m[8]) * 60 + int(m[9])
+                offset = minutes if m[7] == "+" else -minutes
+                tz: timezone | None = _TZ_CACHE.get(offset)
+                if tz is None:
+                    tz = _TZ_CACHE.setdefault(
+                        offset, timezone(timedelta(minutes=offset))
+                    )
+                if m[7] == "-" and minutes == 0:
+                    tz = None  # RFC 2822: "-0000" means the zone is unknown
+            else:
+                tz = UTC
+            try:
+                return datetime(
+                    int(m[3]),
+                    month,
+                    int(m[1]),
+                    int(m[4]),
+                    int(m[5]),
+                    int(m[6] or 0),
+                    tzinfo=tz,
+                )
+            except ValueError as exc:
+                raise ValueError(f"invalid date {value!r}: {exc}") from None
+    try:
+        return parsedate_to_datetime(s)
+    except (ValueError, TypeError, IndexError):
+        raise ValueError(f"unrecognised date format: {_short(value)}") from None
+
+
+# ------------------------------------------------------------------------ encodings
+
+
+@dataclass(frozen=True, slots=True)
+class _Encoding:
+    codec: str
+    label: str
+    bom: int
+    """Bytes of byte-order mark to skip at the start of the stream."""
+    byte_lines: bool
+    """True when b"\\n" always ends a line, so bytes can be split and each line decoded
+    on its own: one bad line then costs one line, not the rest of the file."""
+    note: str | None = None
+    """Warning to emit once for the file."""
+
+
+_UTF8 = _Encoding("utf-8", "UTF-8", 0, True)
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
+_ASCII_BYTES: Final = bytes(range(0x80))
+_NOT_CP1256_ARABIC_RANGE: Final = bytes(b for b in range(256) if not 0xC1 <= b <= 0xFE)
+
+
+def _forced_encoding(name: str, head: bytes) -> _Encoding:
+    codec = codecs.lookup(name).name
+    bom = 0
+    for mark, bom_codec, _ in _BOMS:
+        # "utf-16", "utf-32" and "utf-8-sig" consume their BOM themselves.
+        if codec == bom_codec and head.startswith(mark):
+            bom = len(mark)
+            break
+    byte_lines = "\n\r".encode(codec) == b"\n\r" and not codec.startswith(
+        ("utf-16", "utf-32")
+    )
+    return _Encoding(codec, name, bom, byte_lines)
+
+
+def _sniff_utf16(head: bytes) -> _Encoding | None:
+    """UTF-16 without BOM: ASCII (spaces, newlines, JSON syntax) puts NULs on one parity."""
+    sample = head[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for nuls, other, codec, label in (
+        (odd, even, "utf-16-le", "UTF-16 LE"),
+        (even, odd, "utf-16-be", "UTF-16 BE"),
+    ):
+        if nuls >= max(1, half // 50) and other <= nuls // 20:
+            try:
+                codecs.getincrementaldecoder(codec)("strict").decode(
+                    sample, final=False
+                )
+            except UnicodeDecodeError:
+                continue
+            note = f"decoded as {label} (no byte-order mark; detected from the NUL-byte pattern)"
+            return _Encoding(codec, label, 0, False, note)
+    return None
+
+
+def _looks_cp1256(data: bytes) -> bool:
+    """Windows-1256 Arabic puts almost every high byte in 0xC1-0xFE; UTF-8 Arabic puts
+    half of them (continuation bytes) in 0x80-0xBF, which tells the two apart."""
+    high = len(data.translate(None, _ASCII_BYTES))
+    if not high:
+        return False
+    in_range = len(data.translate(None, _NOT_CP1256_ARABIC_RANGE))
+    return in_range >= 0.75 * high
+
+
+@dataclass(frozen=True, slots=True)
+class _Invalid:
+    offset: int
+    reason: str
+    sparse: bool
+    """Only a few bad sequences: a damaged UTF-8 file, worth reading line by line."""
+
+
+def _detect_encoding(
+    head: bytes, at_eof: bool, forced: str | None
+) -> tuple[_Encoding, _Invalid | None]:
+    """Decide a file's encoding from its first bytes (the whole file when ``at_eof``)."""
+    if forced is not None:
+        return _forced_encoding(forced, head), None
+    for mark, codec, label in _BOMS:
+        if head.startswith(mark):
+            if codec == "utf-8":
+                return _Encoding("utf-8", "UTF-8", len(mark), True), None
+            note = f"decoded as {label} (byte-order mark found)"
+            return _Encoding(codec, label, len(mark), False, note), None
+    if b"\x00" in head[:4096]:
+        utf16 = _sniff_utf16(head)
+        if utf16 is not None:
+            return utf16, None
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=at_eof)
+    except UnicodeDecodeError as exc:
+        if _looks_cp1256(head):
+            note = "decoded as windows-1256 (not valid UTF-8)"
+            return _Encoding("cp1256", "windows-1256", 0, True, note), None
+        bad = head.decode("utf-8", "replace").count("\ufffd")
+        sparse = bad <= max(8, len(head) // 2000)
+        return _UTF8, _Invalid(exc.start, exc.reason, sparse)
+    return _UTF8, None
+
+
+# -------------------------------------------------------------------------- streams
+
+
+class _ByteSource(Protocol):
+    """What the readers need from a source: files, GzipFile, stdin, BytesIO all fit."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read (to sniff gzip, encoding and format) followed by the rest of the stream.
+
+    Lets every source, including non-seekable stdin, be sniffed and then read from the
+    start as one stream.
+    """
+
+    def __init__(self, prefix: bytes, rest: _ByteSource) -> None:
+        super().__init__()
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._prefix:
+            n = min(len(view), len(self._prefix))
+            view[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(view))
+        n = len(data)
+        view[:n] = data
+        return n
+
+
+def _read_upto(stream: _ByteSource, size: int) -> bytes:
+    """Read ``size`` bytes or up to EOF, however short the underlying reads are (pipes)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _format_of(path: str) -> tuple[str | None, bool]:
+    """(format by extension or None, gzip by extension)."""
+    lower = path.lower()
+    gz = lower.endswith(".gz")
+    if gz:
+        lower = lower[:-3]
+    return _EXTENSIONS.get(os.path.splitext(lower)[1]), gz
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _read_reason(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return f"truncated gzip data ({exc})"
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return f"corrupt gzip data ({exc})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+_READ_ERRORS: Final = (OSError, EOFError, zlib.error)
+
+# A plan says which key feeds each attribute, in ATTRIBUTES order (None: absent).
+_Plan = tuple[str | None, ...]
+
+
+# -------------------------------------------------------------------------- session
+
+
+class _Session:
+    """State of one :func:`iter_documents` call: ids seen (to rename repeats) and resolved key plans."""
+
+    def __init__(
+        self,
+        field_map: FieldMap,
+        encoding: str | None,
+        stdin_format: str | None,
+        on_problem: ProblemHandler | None,
+        stdin: BinaryIO | None,
+        *,
+        keep_errors: bool = False,
+    ) -> None:
+        self._fields = field_map
+        self._candidates = tuple(field_map.candidates(a) for a in ATTRIBUTES)
+        self._text_keys = ", ".join(field_map.text)
+        self._encoding = encoding
+        self._stdin_format = "jsonl" if stdin_format == "ndjson" else stdin_format
+        self._on_problem = on_problem
+        self._stdin = stdin
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._seen: dict[str, str] = {}
+        self._renames: dict[str, int] = {}
+        self.errors: list[InputError] | None = [] if keep_errors else None
+        """Errors as exceptions, kept only for :func:`read_one` (a scan may report millions)."""
+
+    # ---- problems
+
+    def _error(self, exc: InputError, path: str | None = None) -> None:
+        """Report an error; ``path`` overrides ``exc.path`` when that is a location like ``f.json#3``."""
+        if self.errors is not None:
+            self.errors.append(exc)
+        if self._on_problem is not None:
+            message = _one_line(exc.location_message())
+            self._on_problem(InputProblem("error", message, path or exc.path, exc.line))
+
+    def _warn(
+        self, where: str, reason: str, path: str | None, line: int | None = None
+    ) -> None:
+        if self._on_problem is not None:
+            self._on_problem(
+                InputProblem("warning", _one_line(f"{where}: {reason}"), path, line)
+            )
+
+    # ---- paths
+
+    def run(self, paths: Sequence[str | os.PathLike[str]]) -> Iterator[Document]:
+        for arg in paths:
+            if isinstance(arg, str) and arg == "-":
+                yield from self._read_stdin()
+                continue
+            path = os.fspath(arg)
+            try:
+                is_dir = os.path.isdir(path)
+                os.stat(path)
+            except OSError as exc:
+                reason = (
+                    "no such file or directory"
+                    if isinstance(exc, FileNotFoundError)
+                    else _read_reason(exc)
+                )
+                self._error(InputError(reason, path=path))
+                continue
+            if is_dir:
+                found = False
+                for file_path, rel in self._walk(path):
+                    found = True
+                    yield from self._read_file(file_path, rel, explicit=False)
+                if not found:
+                    self._warn(
+                        path,
+                        "no readable files in this directory (.txt .json .jsonl .ndjson .csv .tsv, optionally .gz)",
+                        path,
+                    )
+            else:
+                yield from self._read_file(
+                    path, os.path.basename(path) or path, explicit=True
+                )
+
+    def _walk(self, root: str) -> Iterator[tuple[str, str]]:
+        """Files with a known extension under ``root``, sorted, hidden names skipped, symlink loops cut."""
+        visited: set[str] = set()
+
+        def scan(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
+            real = os.path.realpath(directory)
+            if real in visited:
+                return
+            visited.add(real)
+            try:
+                with os.scandir(directory) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self._error(
+                    InputError(
+                        f"cannot list directory: {_read_reason(exc)}", path=directory
+                    )
+                )
+                return
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                try:
+                    if entry.is_dir():
+                        yield from scan(entry.path, rel + "/")
+                    elif entry.is_file() and _format_of(entry.name)[0] is not None:
+                        yield entry.path, rel
+                except OSError as exc:
+                    self._error(InputError(_read_reason(exc), path=entry.path))
+
+        yield from scan(root, "")
+
+    def _read_file(self, path: str, name: str, *, explicit: bool) -> Iterator[Document]:
+        fmt, gz = _format_of(path)
+        try:
+            with open(path, "rb") as raw:
+                if gz:
+                    with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                        yield from self._read_stream(stream, path, name, fmt, gz=True)
+                else:
+                    size = os.fstat(raw.fileno()).st_size
+                    yield from self._read_stream(
+                        raw, path, name, fmt, gz=False, size=size
+                    )
+        except InputError as exc:
+            self._error(exc)
+        except _READ_ERRORS as exc:
+            self._error(InputError(f"cannot read: {_read_reason(exc)}", path=path))
+
+    def _read_stdin(self) -> Iterator[Document]:
+        stream = self._stdin if self._stdin is not None else sys.stdin.buffer
+        try:
+            yield from self._read_stream(
+                stream, STDIN_NAME, STDIN_NAME, self._stdin_format, gz=False
+            )
+        except InputError as exc:
+            self._error(exc)
+        except _READ_ERRORS as exc:
+            self._error(
+                InputError(f"cannot read: {_read_reason(exc)}", path=STDIN_NAME)
+            )
+
+    # ---- formats
+
+    def _read_stream(
+        self,
+        stream: _ByteSource,
+        path: str,
+        name: str,
+        fmt: str | None,
+        *,
+        gz: bool,
+        size: int = 0,
+    ) -> Iterator[Document]:
+        """Read one source; ``size`` is the on-disk size when known, to refuse huge whole-read files unread."""
+        head = _read_upto(stream, _SNIFF_BYTES)
+        if not gz and head.startswith(_GZIP_MAGIC):
+            # gzip without a .gz name (stdin, a renamed file): decompress anyway.
+            stream = gzip.GzipFile(
+                fileobj=io.BufferedReader(_Prefixed(head, stream)), mode="rb"
+            )
+            head = _read_upto(stream, _SNIFF_BYTES)
+            gz = True
+            size = 0
+        at_eof = len(head) < _SNIFF_BYTES
+        sniffed = fmt is None
+        if sniffed and not head:
+            self._warn(path, "empty input, no document", path)
+            return
+        if fmt is None:
+            fmt = self._sniff_format(head, at_eof)
+        if fmt in ("json", "txt"):
+            if size > MAX_WHOLE_FILE_BYTES:
+                raise InputError(self._too_big(fmt, gz), path=path)
+            yield from self._read_whole(
+                head, stream, path, name, fmt, gz=gz, sniffed=sniffed
+            )
+            return
+        enc, invalid = _detect_encoding(head, at_eof, self._encoding)
+        if invalid is not None and not invalid.sparse:
+            raise DecodeError(self._undecodable(invalid, gz), path=path)
+        if enc.note:
+            self._warn(path, enc.note, path)
+        body = io.BufferedReader(_Prefixed(head[enc.bom :], stream), _SNIFF_BYTES)
+        lines = self._lines(body, enc, path, gz, enc.bom)
+        if fmt == "jsonl":
+            yield from self._jsonl(lines, path, name)
+        else:
+            yield from self._csv(lines, path, name, "\t" if fmt == "tsv" else ",")
+
+    @staticmethod
+    def _too_big(fmt: str, gz: bool) -> str:
+        size = "decompressed size" if gz else "size"
+        return (
+            f"{size} over {MAX_WHOLE_FILE_BYTES // 2**20} MB; .{fmt} files are read whole, "
+            "use JSON Lines (.jsonl) for large collections"
+        )
+
+    @staticmethod
+    def _undecodable(invalid: _Invalid, gz: bool) -> str:
+        where = "decompressed byte" if gz else "byte"
+        return (
+            f"cannot decode: not valid UTF-8 at {where} {invalid.offset} ({invalid.reason}) "
+            "and does not look like windows-1256; give the encoding explicitly"
+        )
+
+    def _sniff_format(self, head: bytes, at_eof: bool) -> str:
+        """``{``/``[`` means JSON (one value) or JSON Lines (one object per line); anything else is text."""
+        enc, _ = _detect_encoding(head, at_eof, self._encoding)
+        preview = codecs.getincrementaldecoder(enc.codec)("replace").decode(
+            head[enc.bom :], final=at_eof
+        )
+        preview = preview.lstrip()
+        if preview.startswith("["):
+            return "json"
+        if not preview.startswith("{"):
+            return "txt"
+        first, newline, rest = preview.partition("\n")
+        if newline and rest.strip():
+            try:
+                if isinstance(json.loads(first), dict):
+                    return "jsonl"
+            except (ValueError, RecursionError):
+                pass
+        return "json"  # falls back to JSON Lines on "Extra data", see _json
+
+    def _lines(
+        self,
+        body: io.BufferedReader[_Prefixed],
+        enc: _Encoding,
+        path: str,
+        gz: bool,
+        offset: int,
+    ) -> Iterator[tuple[int, str]]:
+        """(1-based physical line number, decoded line with its newline), reporting bad lines.
+
+        Read errors (corrupt gzip) end the file with one error; lines already yielded stay.
+        """
+        lineno = 0
+        where = "decompressed byte" if gz else "byte"
+        try:
+            if enc.byte_lines:
+                codec = enc.codec
+                for raw in body:
+                    lineno += 1
+                    try:
+                        text = raw.decode(codec)
+                    except UnicodeDecodeError as exc:
+                        self._error(
+                            DecodeError(
+                                f"not valid {enc.label} at {where} {offset + exc.start} ({exc.reason}); line skipped",
+                                path=path,
+                                line=lineno,
+                            )
+                        )
+                    else:
+                        yield lineno, text
+                    offset += len(raw)
+            else:
+                decoder = codecs.getincrementaldecoder(enc.codec)("strict")
+                pending = ""
+                chunks = chain(iter(lambda: body.read(_SNIFF_BYTES), b""), (b"",))
+                for chunk in chunks:
+                    final = not chunk
+                    try:
+                        text = decoder.decode(chunk, final=final)
+                    except UnicodeDecodeError as exc:
+                        raise DecodeError(
+                            f"not valid {enc.label} at {where} {offset + exc.start} ({exc.reason}); "
+                            f"stopped reading this file after line {lineno}",
+                            path=path,
+                        ) from None
+                    offset += len(chunk)
+                    pending += text
+                    parts = pending.split("\n")
+                    pending = parts.pop()
+                    for part in parts:
+                        lineno += 1
+                        yield lineno, part + "\n"
+                if pending:
+                    yield lineno + 1, pending
+        except _READ_ERRORS as exc:
+            raise InputError(
+                f"cannot read after line {lineno}: {_read_reason(exc)}", path=path
+            ) from None
+
+    def _read_whole(
+        self,
+        head: bytes,
+        stream: _ByteSource,
+        path: str,
+        name: str,
+        fmt: str,
+        *,
+        gz: bool,
+        sniffed: bool,
+    ) -> Iterator[Document]:
+        data = head + _read_upto(stream, MAX_WHOLE_FILE_BYTES + 1 - len(head))
+        if len(data) > MAX_WHOLE_FILE_BYTES:
+            raise InputError(self._too_big(fmt, gz), path=path)
+        enc, invalid = _detect_encoding(data, True, self._encoding)
+        if invalid is not None:
+            raise DecodeError(self._undecodable(invalid, gz), path=path)
+        try:
+            text = data[enc.bom :].decode(enc.codec)
+        except UnicodeDecodeError as exc:
+            where = "decompressed byte" if gz else "byte"
+            raise DecodeError(
+                f"cannot decode: not valid {enc.label} at {where} {enc.bom + exc.start} ({exc.reason})",
+                path=path,
+            ) from None
+        if enc.note:
+            self._warn(path, enc.note, path)
+        if fmt == "txt":
+            yield from self._txt(text, path, name)
+        else:
+            yield from self._json(text, path, name, sniffed=sniffed)
+
+    def _txt(self, text: str, path: str, name: str) -> Iterator[Document]:
+        """A text file is one article; its first line with words is also its headline.
+
+        Lines holding only scraper markers such as ``[ad_1]`` are not headlines.
+        """
+        title = ""
+        for line in text.splitlines():
+            if _WORDS.search(_MARKERS.sub("", line)):
+                title = line.strip()
+                break
+        doc_id = self._unique_id(name, path, path, None)
+        # The title is one of the text's own lines: flag it so it is not counted as a repeat there.
+        yield Document(
+            id=doc_id, text=text, title=title, origin=path, title_in_text=bool(title)
+        )
+
+    def _json(
+        self, text: str, path: str, name: str, *, sniffed: bool
+    ) -> Iterator[Document]:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if sniffed and exc.msg == "Extra data":
+                lines = ((i, line) for i, line in enumerate(text.split("\n"), 1))
+                yield from self._jsonl(lines, path, name)
+                return
+            raise ParseError(_json_error(exc), path=path, line=exc.lineno) from None
+        except RecursionError:
+            raise ParseError("malformed JSON: nested too deeply", path=path) from None
+        items: list[object]
+        if isinstance(value, dict):
+            container = self._container(value)
+            if container is None:
+                doc = self._build(value, name, path, path, None)
+                if doc is not None:
+                    yield doc
+                return
+            items = container
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise ParseError(
+                f"expected a JSON object or an array of objects, got {_json_type(value)}",
+                path=path,
+            )
+        for i, item in enumerate(items):
+            where = f"{path}#{i}"
+            if not isinstance(item, dict):
+                self._error(
+                    ParseError(
+                        f"expected a JSON object, got {_json_type(item)}; item skipped",
+                        path=where,
+                    ),
+                    path,
+                )
+                continue
+            doc = self._build(item, f"{name}#{i}", where, path, None)
+            if doc is not None:
+                yield doc
+
+    def _container(self, value: dict[str, object]) -> list[object] | None:
+        """The list of a ``{"documents": [...]}`` wrapper, unless ``value`` is itself a document."""
+        if any(key in value for key in self._fields.text):
+            return None
+        for key in _CONTAINER_KEYS:
+            items = value.get(key)
+            if isinstance(items, list):
+                return items
+        return None
+
+    def _jsonl(
+        self, lines: Iterable[tuple[int, str]], path: str, name: str
+    ) -> Iterator[Document]:
+        loads = json.loads
+        build = self._build
+        for lineno, text in lines:
+            if not text or text.isspace():
+                continue
+            try:
+                obj = loads(text)
+            except json.JSONDecodeError as exc:
+                self._error(ParseError(_json_error(exc), path=path, line=lineno))
+                continue
+            except RecursionError:
+                self._error(
+                    ParseError(
+                        "malformed JSON: nested too deeply", path=path, line=lineno
+                    )
+                )
+                continue
+            if type(obj) is not dict:
+                self._error(
+                    ParseError(
+                        f"expected a JSON object, got {_json_type(obj)}; line skipped",
+                        path=path,
+                        line=lineno,
+                    )
+                )
+                continue
+            doc = build(obj, f"{name}:{lineno}", f"{path}:{lineno}", path, lineno)
+            if doc is not None:
+                yield doc
+
+    def _csv(
+        self, lines: Iterable[tuple[int, str]], path: str, name: str, delimiter: str
+    ) -> Iterator[Document]:
+        """CSV with a header row; TSV is read without quoting (tabs and newlines cannot occur in fields).
+
+        A row whose field count differs from the header's is reported and skipped instead
+        of padded: a stray delimiter shifts the columns, and a shifted row would put some
+        other column's text in the document.
+        """
+        if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+            csv.field_size_limit(_CSV_FIELD_LIMIT)
+        first_line = 0
+
+        def feed() -> Iterator[str]:
+            nonlocal first_line
+            for lineno, text in lines:
+                if not first_line:
+                    first_line = lineno
+                yield text
+
+        if delimiter == "\t":
+            reader = csv.reader(feed(), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        else:
+            reader = csv.reader(feed(), delimiter=delimiter)
+        header: list[str] | None = None
+        while True:
+            first_line = 0
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self._error(
+                    ParseError(
+                        f"malformed CSV: {exc}; record skipped",
+                        path=path,
+                        line=first_line or None,
+                    )
+                )
+                continue
+            start = first_line
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if header is None:
+                header = [h.strip() for h in row]
+                if not any(key in header for key in self._fields.text):
+                    raise FieldError(
+                        f"missing text column (looked for: {self._text_keys}; header has: {', '.join(header)})",
+                        path=path,
+                        line=start,
+                    )
+                continue
+            if len(row) != len(header):
+                self._error(
+                    ParseError(
+                        f"expected {len(header)} fields as in the header, got {len(row)}; record skipped",
+                        path=path,
+                        line=start,
+                    )
+                )
+                continue
+            doc = self._build(
+                dict(zip(header, row)),
+                f"{name}:{start}",
+                f"{path}:{start}",
+                path,
+                start,
+            )
+            if doc is not None:
+                yield doc
+
+    # ---- records
+
+    def _plan(self, keys: tuple[str, ...]) -> _Plan:
+        plan = tuple(
+            next((k for k in cands if k in keys), None) for cands in self._candidates
+        )
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            self._plans.clear()
+        self._plans[keys] = plan
+        return plan
+
+    def _build(
+        self,
+        obj: dict[str, object],
+        fallback_id: str,
+        origin: str,
+        path: str,
+        line: int | None,
+    ) -> Document | None:
+        """One record to one Document, or None after reporting why the record is unusable."""
+        keys = tuple(obj)
+        plan = self._plans.get(keys)
+        if plan is None:
+            plan = self._plan(keys)
+        id_key, title_key, text_key, date_key, outlet_key, author_key, url_key = plan
+        if text_key is None:
+            reason = (
+                f"missing text field (looked for: {self._text_keys}); record skipped"
+            )
+            self._error(_record_error(FieldError, reason, origin, path, line), path)
+            return None
+        try:
+            text = obj[text_key]
+            if type(text) is not str:
+                text = _coerce(text, "text", text_key)
+            title = obj[title_key] if title_key is not None else ""
+            if type(title) is not str:
+                title = _coerce(title, "title", title_key)
+            outlet = obj[outlet_key] if outlet_key is not None else ""
+            if type(outlet) is not str:
+                outlet = _coerce(outlet, "outlet", outlet_key)
+            author = obj[author_key] if author_key is not None else ""
+            if type(author) is not str:
+                author = _coerce(author, "author", author_key)
+            url = obj[url_key] if url_key is not None else ""
+            if type(url) is not str:
+                url = _coerce(url, "url", url_key)
+            raw_id = obj[id_key] if id_key is not None else None
+            if type(raw_id) is str and raw_id:
+                doc_id: str = raw_id
+            elif raw_id is None or raw_id == "":
+                doc_id = fallback_id
+            elif type(raw_id) is int:
+                doc_id = str(raw_id)
+            else:
+                raise FieldError(
+                    f"wrong type for id (key {id_key!r}): expected a string or an integer, got {_json_type(raw_id)}; record skipped"
+                )
+        except FieldError as exc:
+            self._error(_record_error(FieldError, exc.reason, origin, path, line), path)
+            return None
+        date = None
+        if date_key is not None:
+            raw_date = obj[date_key]
+            if raw_date is not None and raw_date != "":
+                try:
+                    date = parse_date(raw_date)
+                except ValueError as exc:
+                    self._warn(
+                        origin,
+                        f"cannot parse date {_short(raw_date)} ({exc}); document kept with no date",
+                        path,
+                        line,
+                    )
+        doc_id = self._unique_id(doc_id, origin, path, line)
+        return Document(
+            id=doc_id,
+            text=text,
+            title=title,
+            date=date,
+            outlet=outlet,
+            author=author,
+            url=url,
+            origin=origin,
+        )
+
+    def _unique_id(self, doc_id: str, origin: str, path: str, line: int | None) -> str:
+        """Keep every document even when ids repeat: later ones become ``id~2``, ``id~3``..."""
+        seen = self._seen
+        if doc_id not in seen:
+            seen[doc_id] = origin
+            return doc_id
+        n = self._renames.get(doc_id, 1)
+        while True:
+            n += 1
+            candidate = f"{doc_id}~{n}"
+            if candidate not in seen:
+                break
+        self._renames[doc_id] = n
+        seen[candidate] = origin
+        self._warn(
+            origin,
+            f"duplicate id {doc_id!r} (first seen at {seen[doc_id]}); renamed to {candidate!r}",
+            path,
+            line,
+        )
+        return candidate
+
+
+def _record_error(
+    kind: type[InputError], reason: str, origin: str, path: str, line: int | None
+) -> InputError:
+    """An error located at a record: ``path:line`` for line formats, else the origin (``f.json#3``)."""
+    if line is not None:
+        return kind(reason, path=path, line=line)
+    return kind(reason, path=origin)
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    # json's messages sometimes end in "at" ("Invalid control character at").
+    return f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+
+
+def _coerce(value: object, attribute: str, key: str | None) -> str:
+    """Numbers become text and null becomes empty; structures are refused rather than
+    flattened, because their text would not be the article's."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if (
+        attribute == "author"
+        and isinstance(value, list)
+        and all(isinstance(v, str) for v in value)
+    ):
+        return "، ".join(v for v in value if v)
+    raise FieldError(
+        f"wrong type for {attribute} (key {key!r}): expected a string, got {_json_type(value)}; record skipped"
+    )
+
+
+# ------------------------------------------------------------------------------ API
+
+
+def _session(
+    fields: FieldMap,
+    encoding: str | None,
+    stdin_format: str | None,
+    on_problem: ProblemHandler | None,
+    stdin: BinaryIO | None,
+    *,
+    keep_errors: bool = False,
+) -> _Session:
+    """Check arguments eagerly, so a misconfigured call fails before any reading starts."""
+    if not isinstance(fields, FieldMap):
+        raise TypeError(f"fields must be a FieldMap, got {type(fields).__name__}")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}") from None
+    if stdin_format is not None and stdin_format not in FORMATS:
+        raise ConfigError(
+            f"unknown stdin format {stdin_format!r} (expected one of: {', '.join(FORMATS)})"
+        )
+    return _Session(
+        fields, encoding, stdin_format, on_problem, stdin, keep_errors=keep_errors
+    )
+
+
+def iter_documents(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    fields: FieldMap = DEFAULT_FIELDS,
+    encoding: str | None = None,
+    stdin_format: str | None = None,
+    on_problem: ProblemHandler | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Document]:
+    """Yield every readable document from files, directories and ``"-"`` (stdin), in order.
+
+    Directories are walked recursively in sorted order, skipping hidden names and files
+    whose extension is not one of ``.txt .json .jsonl .ndjson .csv .tsv`` (each optionally
+    ``.gz``); a file named explicitly is read whatever its name, its format sniffed if
+    unknown. Bad input never raises: each problem goes to ``on_problem`` as one
+    :class:`InputProblem` and reading continues, so one broken record or file costs only
+    itself. Repeated ids are kept, renamed ``id~2``... with a warning.
+
+    Ids come from the record's id field (strings, or integers made strings). Without
+    one, an id is made from the file's *name* -- its path relative to the directory
+    argument, or its base name for a file argument, so ids do not depend on the working
+    directory: ``name:LINE`` for JSON Lines and CSV (physical 1-based line where the
+    record starts), ``name#INDEX`` for JSON arrays (0-based), ``name`` for ``.txt`` and a
+    single JSON object. ``origin`` is the same with the path as given (``path:LINE``,
+    ``path#INDEX``, ``path``); stdin is called ``<stdin>``.
+
+    Dates are parsed with :func:`parse_date`; an unparseable date is a warning and the
+    document is kept with ``date=None``. Naive and aware datetimes can both appear
+    (a source without zones gives naive ones).
+
+    ``ConfigError`` (unknown ``encoding`` or ``stdin_format``) and ``TypeError`` are
+    raised at call time, not on first iteration.
+    """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError("paths must be a sequence of paths, not a single path")
+    session = _session(fields, encoding, stdin_format, on_problem, stdin)
+    return session.run(list(paths))
+
+
+def read_one(
+    path: str | os.PathLike[str],
+    *,
+    fields: FieldMap = DEFAULT_FIELDS,
+    encoding: str | None = None,
+    stdin_format: str | None = None,
+    stdin: BinaryIO | None = None,
+    on_problem: ProblemHandler | None = None,
+) -> Document:
+    """Read the single document of ``path`` (for ``dedupe compare A B``).
+
+    Comparing needs exactly one document per side, so unlike :func:`iter_documents`
+    this raises: the first error itself (a :class:`InputError` subclass) when the source
+    cannot be read or holds an unusable record, or :class:`InputError` saying how many
+    documents were found when that is not exactly one. Warnings (encoding guessed, date
+    unparseable, ...) still go to ``on_problem``.
+    """
+    if isinstance(path, (list, tuple)):
+        raise TypeError("read_one takes one path")
+    shown = STDIN_NAME if isinstance(path, str) and path == "-" else os.fspath(path)
+    warn = on_problem
+
+    def warnings_only(problem: InputProblem) -> None:
+        if problem.level == "warning" and warn is not None:
+            warn(problem)
+
+    session = _session(
+        fields, encoding, stdin_format, warnings_only, stdin, keep_errors=True
+    )
+    first: Document | None = None
+    count = 0
+    for doc in session.run([path]):
+        count += 1
+        if first is None:
+            first = doc
+    if session.errors:  # a non-empty list: errors are kept for read_one
+        error = session.errors[0]
+        if len(session.errors) > 1:
+            error.add_note(f"{len(session.errors) - 1} more problem(s) in {shown}")
+        raise error
+    if count != 1 or first is None:
+        found = "no document" if count == 0 else f"{count} documents"
+        raise InputError(f"expected exactly one document, found {found}", path=shown)
+    return first
