@@ -32,7 +32,8 @@ Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
 def anchors_of(shingles: U32, modulus: int) -> U32:
     if modulus == 1:
         return shingles
-    return shingles[shingles % np.uint32(modulus) == 0]
+    selected: U32 = shingles[shingles % np.uint32(modulus) == 0]
+    return selected
 
 
 def _encode(i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:

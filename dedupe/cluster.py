@@ -132,12 +132,12 @@ def headline_groups(
         grouped[uf.find(text)].append(text)
     out = []
     for members in grouped.values():
-        ids = sorted(doc_id for text in members for doc_id in by_text[text])
-        if len(ids) < 2:
+        doc_ids = sorted(doc_id for text in members for doc_id in by_text[text])
+        if len(doc_ids) < 2:
             continue
-        if len(ids) == 2 and exclude(ids[0], ids[1]):
+        if len(doc_ids) == 2 and exclude(doc_ids[0], doc_ids[1]):
             continue
         rep = max(members, key=lambda t: len(by_text[t]))
-        out.append(HeadlineGroup(rep, tuple(ids), round(min(score[t] for t in members), 2)))
+        out.append(HeadlineGroup(rep, tuple(doc_ids), round(min(score[t] for t in members), 2)))
     out.sort(key=lambda g: (-len(g.ids), g.headline))
     return out

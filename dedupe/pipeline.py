@@ -14,10 +14,13 @@ pair. Progress is reported through a callback: ``progress(stage, done, total)``.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
@@ -170,6 +173,75 @@ class _Facts:
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
 
 
+@dataclass(frozen=True, slots=True)
+class _Hashed:
+    """What the scan keeps of a prepared document (small enough to send between processes)."""
+
+    findings: tuple[Finding, ...]
+    tokens: int
+    shingles: U32
+    vocab: U64
+    numbers: U64
+    title_tokens: tuple[str, ...]
+
+
+def _hash_batch(docs: list[Document], config: Config) -> list[_Hashed | DocumentSkipped]:
+    hasher = _worker_hasher()
+    out: list[_Hashed | DocumentSkipped] = []
+    for doc in docs:
+        try:
+            p = prepare(doc, config, hasher)
+        except DocumentSkipped as skip:
+            out.append(skip)
+            continue
+        out.append(_Hashed(p.cleaned.findings, p.tokens, p.shingles, p.vocab, p.numbers, tuple(tokenize(doc.title))))
+    return out
+
+
+_HASHER: TokenHasher | None = None
+
+
+def _worker_hasher() -> TokenHasher:
+    global _HASHER
+    if _HASHER is None:
+        _HASHER = TokenHasher()
+    return _HASHER
+
+
+_BATCH = 256
+
+
+def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prepared_stream(documents: Iterable[Document], config: Config, jobs: int) -> Iterator[tuple[Document, _Hashed | DocumentSkipped]]:
+    """Documents with their hashed form, in input order. With several jobs, a bounded number of
+    batches is in flight, so memory stays flat however long the input is."""
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    if workers <= 1:
+        for batch in _batches(documents):
+            yield from zip(batch, _hash_batch(batch, config))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[list[Document], Future[list[_Hashed | DocumentSkipped]]]] = deque()
+        for batch in _batches(documents):
+            pending.append((batch, pool.submit(_hash_batch, batch, config)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield from zip(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result())
+
+
 def _summary(doc: Document, findings: Sequence[Finding], tokens: int, shingles: int, skipped: str | None = None) -> DocumentSummary:
     return DocumentSummary(doc.id, doc.title, doc.outlet, doc.date, doc.origin, tokens, shingles, tuple(findings), skipped)
 
@@ -180,36 +252,37 @@ def scan_documents(
     *,
     progress: Progress | None = None,
     problems: Sequence[InputProblem] = (),
+    jobs: int = 1,
 ) -> Report:
-    """Scan documents for near-duplicates, partial copies and repeated headlines."""
+    """Scan documents for near-duplicates, partial copies and repeated headlines.
+
+    ``jobs`` > 1 cleans and hashes documents in that many worker processes (0: one per core);
+    the report is identical whatever the number.
+    """
     config = config or Config()
     progress = progress or _no_progress
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    hasher = TokenHasher()
     corpus = _Corpus()
     spool = _Spool()
     title_tokens: list[tuple[str, tuple[str, ...]]] = []
     try:
         read = 0
-        for doc in documents:
+        for doc, outcome in _prepared_stream(documents, config, jobs):
             read += 1
-            try:
-                prepared = prepare(doc, config, hasher)
-            except DocumentSkipped as skip:
-                corpus.skipped.append(_summary(doc, [Finding("skipped", str(skip))], 0, 0, skip.reason))
+            if read % 500 == 0:
+                progress("read", read, None)
+            if isinstance(outcome, DocumentSkipped):
+                corpus.skipped.append(_summary(doc, [Finding("skipped", str(outcome))], 0, 0, outcome.reason))
                 continue
-            finally:
-                if read % 500 == 0:
-                    progress("read", read, None)
             spool.add(doc)
             corpus.docs.append(replace(doc, text=""))
-            corpus.findings.append(list(prepared.cleaned.findings))
-            corpus.tokens.append(prepared.tokens)
-            corpus.shingles.append(prepared.shingles)
-            corpus.vocab.append(prepared.vocab)
-            corpus.numbers.append(prepared.numbers)
-            title_tokens.append((doc.id, tuple(tokenize(doc.title))))
+            corpus.findings.append(list(outcome.findings))
+            corpus.tokens.append(outcome.tokens)
+            corpus.shingles.append(outcome.shingles)
+            corpus.vocab.append(outcome.vocab)
+            corpus.numbers.append(outcome.numbers)
+            title_tokens.append((doc.id, outcome.title_tokens))
         progress("read", read, read)
         timings["read_clean_shingle"] = time.perf_counter() - clock
 
@@ -324,6 +397,7 @@ def scan(
     encoding: str | None = None,
     progress: Progress | None = None,
     on_problem: Callable[[InputProblem], None] | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Read documents from files, directories or ``-`` (stdin) and scan them."""
     problems: list[InputProblem] = []
@@ -334,7 +408,7 @@ def scan(
             on_problem(problem)
 
     docs = _documents.iter_documents(paths, fields=fields or _documents.DEFAULT_FIELDS, encoding=encoding, on_problem=record)
-    report = scan_documents(docs, config, progress=progress)
+    report = scan_documents(docs, config, progress=progress, jobs=jobs)
     return Report(
         report.documents, report.pairs, report.clusters, report.headline_groups, tuple(problems), report.config, report.timings
     )
@@ -352,7 +426,7 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair | No
         return None
     found = passages(a, b, shared, config, hasher)
     return Pair(
-        a.id, b.id, relation or "unrelated",  # type: ignore[arg-type]
+        a.id, b.id, relation or "unrelated",
         round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
         s.shared, s.size_a, s.size_b, tuple(found),
     )

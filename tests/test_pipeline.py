@@ -150,3 +150,12 @@ def test_scan_output_is_deterministic(example_report: Report) -> None:
     first, second = to_dict(example_report), to_dict(again)
     first.pop("timings"), second.pop("timings")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_worker_processes_give_the_same_report(example_report: Report) -> None:
+    from dedupe.report import to_dict
+
+    parallel = scan([EXAMPLE], jobs=2)
+    first, second = to_dict(example_report), to_dict(parallel)
+    first.pop("timings"), second.pop("timings")
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)

@@ -112,10 +112,11 @@ def _stderr() -> Console:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default=None, help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["partial", "near_duplicate", "duplicate"]), default=None, help="Exit with 1 when a pair of this relation (or a stronger one) is found.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no problem lines on stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True, help="Worker processes for cleaning and hashing (0: one per core). Results do not depend on it.")
 @_input_options
 @_config_options
 def scan(
-    paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None, quiet: bool,
+    paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None, quiet: bool, jobs: int,
     fields: tuple[str, ...], encoding: str | None, **config_values: Any,
 ) -> None:
     """Scan files, directories or - (stdin) for near-duplicates, partial copies and repeated headlines.
@@ -134,7 +135,7 @@ def scan(
             err.print(f"[{style}]{problem.level}:[/{style}] {problem.message}", markup=True, highlight=False)
 
     with _progress(err, quiet) as progress, _library_errors():
-        report = scan_paths(list(paths), config, fields=field_map, encoding=encoding, progress=progress, on_problem=on_problem)
+        report = scan_paths(list(paths), config, fields=field_map, encoding=encoding, progress=progress, on_problem=on_problem, jobs=jobs)
 
     with _open_output(output) as out:
         if fmt == "table":

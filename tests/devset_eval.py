@@ -1,0 +1,72 @@
+"""Scores of the scan against the labelled dev set in fixtures/devset (see its README).
+
+    python -m tests.devset_eval          # prints the table the README quotes
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from dedupe import Config, Report, scan
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVSET = ROOT / "fixtures" / "devset" / "pairs.jsonl"
+CORPORA = ROOT.parent / "shared" / "corpora"
+FILES = {"saudinewsnet": CORPORA / "saudinewsnet.jsonl.gz", "ant": CORPORA / "ant-multisource.jsonl.gz"}
+LABELS = ("duplicate", "near_duplicate", "partial", "template", "unrelated")
+REUSE = {"duplicate", "near_duplicate", "partial"}
+
+
+def load_gold() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def predictions(report: Report) -> dict[frozenset[str], str]:
+    return {frozenset((p.a, p.b)): p.relation for p in report.pairs}
+
+
+def score(gold: Iterable[dict[str, Any]], predicted: dict[frozenset[str], str]) -> dict[str, Any]:
+    rows = [(g["label"], predicted.get(frozenset((g["a"], g["b"])), "unrelated")) for g in gold]
+    out: dict[str, Any] = {"pairs": len(rows), "confusion": {}}
+    for label in LABELS:
+        tp = sum(1 for g, p in rows if g == label and p == label)
+        fp = sum(1 for g, p in rows if g != label and p == label)
+        fn = sum(1 for g, p in rows if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[label] = {"support": tp + fn, "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+        out["confusion"][label] = dict(Counter(p for g, p in rows if g == label))
+    tp = sum(1 for g, p in rows if g in REUSE and p in REUSE)
+    fp = sum(1 for g, p in rows if g not in REUSE and p in REUSE)
+    fn = sum(1 for g, p in rows if g in REUSE and p not in REUSE)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    out["reuse"] = {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+    }
+    return out
+
+
+def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
+    gold = load_gold()
+    predicted: dict[frozenset[str], str] = {}
+    for corpus, path in FILES.items():
+        if any(g["corpus"] == corpus for g in gold):
+            predicted.update(predictions(scan([path], config, jobs=jobs)))
+    result = {"all": score(gold, predicted)}
+    for corpus in FILES:
+        subset = [g for g in gold if g["corpus"] == corpus]
+        if subset:
+            result[corpus] = score(subset, predicted)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(), indent=1))
