@@ -74,11 +74,11 @@ class Config:
     """Anchors found in more documents than this are stock phrases, not evidence of copying."""
     # Verification
     duplicate_jaccard: float = 0.85
-    near_duplicate_jaccard: float = 0.35
-    near_duplicate_min_containment: float = 0.45
+    near_duplicate_jaccard: float = 0.25
+    near_duplicate_min_containment: float = 0.33
     """Both containments must reach this for a near-duplicate (otherwise it is partial)."""
-    partial_containment: float = 0.5
-    min_shared_shingles: int = 12
+    partial_containment: float = 0.33
+    min_shared_shingles: int = 20
     # Templates: pairs that share a formula but report different facts
     template_max_jaccard: float = 0.95
     """Pairs at or above this Jaccard are copies whatever their facts."""

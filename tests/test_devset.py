@@ -1,0 +1,35 @@
+"""Quality gate: scores on the labelled dev set must not fall below the pinned floors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import ANT, ROOT, SNN, needs_corpus
+from .devset_eval import DEVSET, evaluate
+
+pytestmark = [needs_corpus(SNN), needs_corpus(ANT), pytest.mark.corpus]
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, object]:
+    if not DEVSET.exists():
+        pytest.skip(f"{DEVSET} is absent")
+    return evaluate(jobs=0)
+
+
+def test_dev_set_scores_hold_their_floors(scores: dict[str, object]) -> None:
+    floors = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+    overall = scores["all"]
+    assert isinstance(overall, dict)
+    measured = {
+        "reuse_f1": overall["reuse"]["f1"],
+        "reuse_precision": overall["reuse"]["precision"],
+        "reuse_recall": overall["reuse"]["recall"],
+        "duplicate_f1": overall["duplicate"]["f1"],
+        "near_duplicate_f1": overall["near_duplicate"]["f1"],
+        "partial_f1": overall["partial"]["f1"],
+    }
+    below = {k: (v, floors[k]) for k, v in measured.items() if v < floors[k]}
+    assert not below, f"below the floor (measured, floor): {below}"
