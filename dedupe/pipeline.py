@@ -34,7 +34,7 @@ from .cluster import build_clusters, headline_groups
 from .config import Config
 from . import documents as _documents
 from .errors import DocumentSkipped
-from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Report
+from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Passage, Relation, Report
 from .normalize import tokenize
 from .shingles import TokenHasher, numeric_mask, shingle_set
 from .signatures import permutations, signatures
@@ -375,18 +375,20 @@ def _with_passages(
         a, b = full(i), full(j)
         shared = np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True)
         found = passages(a, b, shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
-        pairs.append(
-            Pair(
-                a.id, b.id, relation,  # type: ignore[arg-type]
-                round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
-                s.shared, s.size_a, s.size_b, tuple(found),
-            )
-        )
+        pairs.append(_pair(a.id, b.id, relation, s, found))  # type: ignore[arg-type]
         if k % 500 == 0:
             progress("passages", k, len(verified))
     progress("passages", len(verified), len(verified))
     pairs.sort(key=lambda p: (-p.jaccard, p.a, p.b))
     return pairs
+
+
+def _pair(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage]) -> Pair:
+    return Pair(
+        a, b, relation,
+        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
+        s.shared, s.size_a, s.size_b, tuple(found),
+    )
 
 
 def scan(
@@ -425,10 +427,6 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair | No
     if s.shared == 0:
         return None
     found = passages(a, b, shared, config, hasher)
-    return Pair(
-        a.id, b.id, relation or "unrelated",
-        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
-        s.shared, s.size_a, s.size_b, tuple(found),
-    )
+    return _pair(a.id, b.id, relation or "unrelated", s, found)
 
 
