@@ -1036,21 +1036,11 @@ class _Session:
             self._error(_record_error(FieldError, reason, origin, path, line), path)
             return None
         try:
-            text = obj[text_key]
-            if type(text) is not str:
-                text = _coerce(text, "text", text_key)
-            title = obj[title_key] if title_key is not None else ""
-            if type(title) is not str:
-                title = _coerce(title, "title", title_key)
-            outlet = obj[outlet_key] if outlet_key is not None else ""
-            if type(outlet) is not str:
-                outlet = _coerce(outlet, "outlet", outlet_key)
-            author = obj[author_key] if author_key is not None else ""
-            if type(author) is not str:
-                author = _coerce(author, "author", author_key)
-            url = obj[url_key] if url_key is not None else ""
-            if type(url) is not str:
-                url = _coerce(url, "url", url_key)
+            text = _text_field(obj, "text", text_key)
+            title = _text_field(obj, "title", title_key)
+            outlet = _text_field(obj, "outlet", outlet_key)
+            author = _text_field(obj, "author", author_key)
+            url = _text_field(obj, "url", url_key)
             raw_id = obj[id_key] if id_key is not None else None
             if type(raw_id) is str and raw_id:
                 doc_id: str = raw_id
@@ -1125,6 +1115,14 @@ def _record_error(
 def _json_error(exc: json.JSONDecodeError) -> str:
     # json's messages sometimes end in "at" ("Invalid control character at").
     return f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+
+
+def _text_field(obj: dict[str, object], attribute: str, key: str | None) -> str:
+    """The string value of ``attribute`` (read from ``key``), "" when unmapped; raise FieldError on a wrong type."""
+    if key is None:
+        return ""
+    value = obj[key]
+    return value if type(value) is str else _coerce(value, attribute, key)
 
 
 def _coerce(value: object, attribute: str, key: str | None) -> str:
