@@ -472,16 +472,16 @@ def test_explicit_file_with_unknown_extension_is_sniffed(
 
 # -------------------------------------------------------------------------- encodings
 
+# One fixture of each format, re-encoded by the encoding tests.
+REENCODED_FIXTURES = [
+    "articles.jsonl",
+    "articles.csv",
+    "corpus/snn/snn-2015-07-21-1410.txt",
+    "articles.json",
+]
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "articles.jsonl",
-        "articles.csv",
-        "corpus/snn/snn-2015-07-21-1410.txt",
-        "articles.json",
-    ],
-)
+
+@pytest.mark.parametrize("fixture", REENCODED_FIXTURES)
 def test_utf8_bom_is_stripped_without_warning(tmp_path: Path, fixture: str) -> None:
     plain, _ = read([FIXTURES / fixture])
     path = tmp_path / Path(fixture).name
@@ -541,15 +541,7 @@ def test_utf16_is_detected_and_warned(
     ]
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "articles.jsonl",
-        "articles.csv",
-        "corpus/snn/snn-2015-07-21-1410.txt",
-        "articles.json",
-    ],
-)
+@pytest.mark.parametrize("fixture", REENCODED_FIXTURES)
 def test_windows_1256_is_detected_and_warned_once(tmp_path: Path, fixture: str) -> None:
     plain, _ = read([FIXTURES / fixture])
     path = tmp_path / Path(fixture).name
