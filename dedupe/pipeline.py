@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .candidates import anchors_of, candidate_pairs
-from .clean import Cleaned, clean
+from .clean import clean
 from .cluster import build_clusters, headline_groups
 from .config import Config
 from . import documents as _documents
@@ -51,18 +51,19 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
     pass
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
-    """One document after cleaning and shingling."""
+    """What a scan keeps of one document after cleaning and shingling (small enough to send
+    between processes; the raw text is not in it)."""
 
-    doc: Document
-    cleaned: Cleaned
+    findings: tuple[Finding, ...]
     tokens: int
     shingles: U32
     vocab: U64
     """Distinct token hashes."""
     numbers: U64
     """Distinct hashes of the tokens that hold digits."""
+    title_tokens: tuple[str, ...]
 
 
 def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) -> Prepared:
@@ -78,12 +79,12 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) ->
         raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
     hashes = (hasher or TokenHasher())(tokens)
     return Prepared(
-        doc,
-        cleaned,
+        cleaned.findings,
         len(tokens),
         shingle_set(hashes, config.shingle_size, config.min_shingle_size),
         np.unique(hashes),
         np.unique(hashes[numeric_mask(tokens)]),
+        tuple(tokenize(doc.title)),
     )
 
 
@@ -173,28 +174,14 @@ class _Facts:
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
 
 
-@dataclass(frozen=True, slots=True)
-class _Hashed:
-    """What the scan keeps of a prepared document (small enough to send between processes)."""
-
-    findings: tuple[Finding, ...]
-    tokens: int
-    shingles: U32
-    vocab: U64
-    numbers: U64
-    title_tokens: tuple[str, ...]
-
-
-def _hash_batch(docs: list[Document], config: Config) -> list[_Hashed | DocumentSkipped]:
+def _hash_batch(docs: list[Document], config: Config) -> list[Prepared | DocumentSkipped]:
     hasher = _worker_hasher()
-    out: list[_Hashed | DocumentSkipped] = []
+    out: list[Prepared | DocumentSkipped] = []
     for doc in docs:
         try:
-            p = prepare(doc, config, hasher)
+            out.append(prepare(doc, config, hasher))
         except DocumentSkipped as skip:
             out.append(skip)
-            continue
-        out.append(_Hashed(p.cleaned.findings, p.tokens, p.shingles, p.vocab, p.numbers, tuple(tokenize(doc.title))))
     return out
 
 
@@ -222,7 +209,7 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _prepared_stream(documents: Iterable[Document], config: Config, jobs: int) -> Iterator[tuple[Document, _Hashed | DocumentSkipped]]:
+def _prepared_stream(documents: Iterable[Document], config: Config, jobs: int) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
     """Documents with their hashed form, in input order. With several jobs, a bounded number of
     batches is in flight, so memory stays flat however long the input is."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
@@ -231,7 +218,7 @@ def _prepared_stream(documents: Iterable[Document], config: Config, jobs: int) -
             yield from zip(batch, _hash_batch(batch, config))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[tuple[list[Document], Future[list[_Hashed | DocumentSkipped]]]] = deque()
+        pending: deque[tuple[list[Document], Future[list[Prepared | DocumentSkipped]]]] = deque()
         for batch in _batches(documents):
             pending.append((batch, pool.submit(_hash_batch, batch, config)))
             if len(pending) >= 2 * workers:
@@ -366,13 +353,10 @@ def _with_passages(
         if k % 500 == 0:
             progress("locate", k, len(involved))
 
-    def full(i: int) -> Document:
-        return docs[i]
-
     pairs = []
     # Sorted by the first document so the spool is read in order and the cache hits.
     for k, (i, j, s, relation) in enumerate(sorted(verified, key=lambda v: (v[0], v[1]))):
-        a, b = full(i), full(j)
+        a, b = docs[i], docs[j]
         shared = np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True)
         found = passages(a, b, shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
         pairs.append(_pair(a.id, b.id, relation, s, found))  # type: ignore[arg-type]
