@@ -86,18 +86,19 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
     with lsh.insertion_session() as session:
         for i in range(n):
             session.insert(i, to_minhash(signatures[i], config.seed), check_duplication=False)
-    codes: list[npt.NDArray[np.int64]] = []
+    # Buckets with two or more members, laid out one after another for _pairs_within_groups.
+    buckets: list[list[int]] = []
     for table in lsh.hashtables:
         for key in table.keys():
             members = table.get(key)
-            if len(members) < 2:
-                continue
-            arr = np.fromiter(members, dtype=np.int64, count=len(members))
-            iu, ju = np.triu_indices(len(arr), k=1)
-            codes.append(_encode(arr[iu], arr[ju], n))
-    if not codes:
+            if len(members) >= 2:
+                buckets.append(list(members))
+    if not buckets:
         return np.empty((0, 2), dtype=np.int64)
-    return _decode(np.unique(np.concatenate(codes)), n)
+    sizes = np.array([len(b) for b in buckets], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    members_flat = np.fromiter((m for b in buckets for m in b), dtype=np.int64, count=int(sizes.sum()))
+    return _decode(np.unique(_pairs_within_groups(members_flat, starts, sizes, n)), n)
 
 
 def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U32], config: Config) -> tuple[Pairs, dict[str, int]]:

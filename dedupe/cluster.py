@@ -91,14 +91,13 @@ def headline_groups(
     headlines: Sequence[tuple[str, tuple[str, ...]]],
     similarity: float,
     min_tokens: int,
-    exclude: Callable[[str, str], bool] = lambda a, b: False,
 ) -> list[HeadlineGroup]:
     """Group documents whose normalized headlines are equal or nearly so.
 
     ``headlines`` holds ``(doc_id, normalized headline tokens)``. Exact matches group first;
     near matches (rapidfuzz ratio >= ``similarity`` on normalized text, ``processor=None``)
     are looked for only between headlines sharing a rare token bigram, which keeps the
-    comparison count near linear. ``exclude(a, b)`` drops pairs already known as copies.
+    comparison count near linear.
     """
     by_text: dict[str, list[str]] = defaultdict(list)
     for doc_id, tokens in headlines:
@@ -134,8 +133,6 @@ def headline_groups(
     for members in grouped.values():
         doc_ids = sorted(doc_id for text in members for doc_id in by_text[text])
         if len(doc_ids) < 2:
-            continue
-        if len(doc_ids) == 2 and exclude(doc_ids[0], doc_ids[1]):
             continue
         rep = max(members, key=lambda t: len(by_text[t]))
         out.append(HeadlineGroup(rep, tuple(doc_ids), round(min(score[t] for t in members), 2)))
