@@ -38,7 +38,7 @@ from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Pass
 from .normalize import tokenize
 from .shingles import TokenHasher, numeric_mask, shingle_set
 from .signatures import permutations, signatures
-from .verify import Located, Scores, is_template, locate, passages, relation_of, score
+from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask
 
 __all__ = ["Progress", "scan", "scan_documents", "compare", "prepare"]
 
@@ -64,6 +64,8 @@ class Prepared:
     numbers: U64
     """Distinct hashes of the tokens that hold digits."""
     title_tokens: tuple[str, ...]
+    weekdays: int
+    """Bit mask of the weekdays the text names."""
 
 
 def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) -> Prepared:
@@ -85,6 +87,7 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) ->
         np.unique(hashes),
         np.unique(hashes[numeric_mask(tokens)]),
         tuple(tokenize(doc.title)),
+        weekday_mask(tokens),
     )
 
 
@@ -120,6 +123,7 @@ class _Corpus:
     shingles: list[U32] = field(default_factory=list)
     vocab: list[U64] = field(default_factory=list)
     numbers: list[U64] = field(default_factory=list)
+    weekdays: list[int] = field(default_factory=list)
     skipped: list[DocumentSummary] = field(default_factory=list)
 
 
@@ -269,6 +273,7 @@ def scan_documents(
             corpus.shingles.append(outcome.shingles)
             corpus.vocab.append(outcome.vocab)
             corpus.numbers.append(outcome.numbers)
+            corpus.weekdays.append(outcome.weekdays)
             title_tokens.append((doc.id, outcome.title_tokens))
         progress("read", read, read)
         timings["read_clean_shingle"] = time.perf_counter() - clock
@@ -294,9 +299,10 @@ def scan_documents(
         for k, (i, j) in enumerate(cands):
             s = score(corpus.shingles[i], corpus.shingles[j])
             relation = relation_of(s, config)
-            if relation in ("duplicate", "near_duplicate"):
+            if relation is not None:
                 small, large = (i, j) if len(corpus.shingles[i]) <= len(corpus.shingles[j]) else (j, i)
-                if is_template(s, facts.of(small), corpus.vocab[large], config):
+                weekdays = (corpus.weekdays[i], corpus.weekdays[j])
+                if is_template(s, facts.of(small), corpus.vocab[large], config, weekdays):
                     relation = "template"
             if relation is not None:
                 verified.append((int(i), int(j), s, relation))

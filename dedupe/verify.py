@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from .models import Document, Passage, Relation, Span
 from .normalize import token_spans
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
-__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score"]
+__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score", "weekday_mask"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -57,14 +58,39 @@ def fact_overlap(facts_small: U64, vocab_large: U64) -> float:
     return float(np.count_nonzero(np.isin(facts_small, vocab_large, assume_unique=True))) / len(facts_small)
 
 
-def is_template(s: Scores, facts_small: U64, vocab_large: U64, config: Config) -> bool:
+# Normalized weekday names (with the article, as news text writes them).
+_WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
+_WEEKDAY_BITS = {day: 1 << n for n, day in enumerate(_WEEKDAYS)}
+
+
+def weekday_mask(tokens: Iterable[str]) -> int:
+    """The weekdays a text names, as a bit mask (Sunday = bit 0)."""
+    mask = 0
+    for tok in tokens:
+        bit = _WEEKDAY_BITS.get(tok)
+        if bit is None and tok[:1] in ("و", "ب", "ل"):  # clitic: والاثنين, بالجمعه
+            bit = _WEEKDAY_BITS.get(tok[1:])
+        if bit:
+            mask |= bit
+    return mask
+
+
+def is_template(
+    s: Scores, facts_small: U64, vocab_large: U64, config: Config, weekdays: tuple[int, int] = (0, 0)
+) -> bool:
     """Shared wording, different facts: a congratulation cable to another country, the
     weather of another day, an announcement about another person.
 
     Copies carry the facts of their source along (names, places, numbers); a template fills
     its slots with other ones. The facts of a document are its numbers and its rare words.
+    Dates are facts too: a copy published a day later turns "today" into "yesterday" but keeps
+    the weekday, so two texts naming only different weekdays report different days.
     """
-    if s.jaccard >= config.template_max_jaccard or len(facts_small) < config.template_min_facts:
+    if s.jaccard >= config.template_max_jaccard:
+        return False
+    if weekdays[0] and weekdays[1] and not weekdays[0] & weekdays[1]:
+        return True
+    if len(facts_small) < config.template_min_facts:
         return False
     return fact_overlap(facts_small, vocab_large) < config.template_fact_overlap
 

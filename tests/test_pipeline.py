@@ -159,3 +159,33 @@ def test_worker_processes_give_the_same_report(example_report: Report) -> None:
     first, second = to_dict(example_report), to_dict(parallel)
     first.pop("timings"), second.pop("timings")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        pytest.param("حالة الطقس المتوقعة اليوم الإثنين", {"الاثنين"}, id="plain-weekday"),
+        pytest.param("وصل الوفد أمس الثلاثاء ويغادر الخميس", {"الثلاثاء", "الخميس"}, id="two-weekdays"),
+        pytest.param("تقام المباراة بالجمعة والسبت", {"الجمعه", "السبت"}, id="clitic-prefixes"),
+        pytest.param("قال أحد الجناة إنه نادم", set(), id="ahad-without-article-is-not-sunday"),
+    ],
+)
+def test_weekday_mask(text: str, days: set[str]) -> None:
+    from dedupe.normalize import tokenize
+    from dedupe.verify import _WEEKDAY_BITS, weekday_mask
+
+    assert weekday_mask(tokenize(text)) == sum(_WEEKDAY_BITS[d] for d in days)
+
+
+def test_bulletins_of_different_weekdays_are_templates_not_copies() -> None:
+    from dedupe.verify import is_template, score
+
+    import numpy as np
+
+    shingles = np.arange(100, dtype=np.uint32)
+    s = score(shingles, shingles[:80])
+    empty = np.empty(0, dtype=np.uint64)
+    monday, tuesday = 1 << 1, 1 << 2
+    assert is_template(s, empty, empty, Config(), (monday, tuesday))
+    assert not is_template(s, empty, empty, Config(), (monday, monday | tuesday))
+    assert not is_template(s, empty, empty, Config(), (0, tuesday))
