@@ -100,6 +100,14 @@ class Cluster:
     partial_links: tuple[str, ...] = ()
     """Ids outside the cluster that share a partial passage with one of its members."""
 
+    @property
+    def density(self) -> float:
+        """Verified edges over possible edges: 1.0 when every member copies every other; low
+        values mean a chain (A~B, B~C, A≁C) worth reading member by member."""
+        n = len(self.members)
+        edges = sum(len(m.edges) for m in self.members) // 2
+        return edges / (n * (n - 1) / 2) if n > 1 else 1.0
+
 
 @dataclass(frozen=True, slots=True)
 class HeadlineGroup:

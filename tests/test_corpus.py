@@ -98,6 +98,9 @@ def test_clusters_have_an_original_and_verified_edges(spa_days_report: Report) -
             assert member.edges, member.id
             for edge in member.edges:
                 assert frozenset((member.id, edge.other)) in pair_set
+        edges = sum(len(m.edges) for m in cluster.members) // 2
+        assert len(cluster.members) - 1 <= edges  # connected through verified pairs only
+        assert cluster.density == pytest.approx(edges / (len(cluster.members) * (len(cluster.members) - 1) / 2))
         dates = [m.date for m in cluster.members if m.date is not None]
         if dates and cluster.members[0].date is not None:
             assert cluster.members[0].date == min(dates)

@@ -50,12 +50,13 @@ def render_report(report: Report, console: Console, top: int = 10) -> None:
         table = Table(title=f"Top clusters (of {len(report.clusters)})")
         table.add_column("#", justify="right")
         table.add_column("size", justify="right")
+        table.add_column("density", justify="right")
         table.add_column("original")
         table.add_column("outlets")
         table.add_column("headline of the original")
         for c in report.clusters[:top]:
             outlets = sorted({m.outlet for m in c.members if m.outlet})
-            table.add_row(str(c.id), str(len(c.members)), escape(c.original), escape(", ".join(outlets[:5]) + ("…" if len(outlets) > 5 else "")), escape(_short(titles.get(c.original, ""))))
+            table.add_row(str(c.id), str(len(c.members)), f"{c.density:.2f}", escape(c.original), escape(", ".join(outlets[:5]) + ("…" if len(outlets) > 5 else "")), escape(_short(titles.get(c.original, ""))))
         console.print(table)
 
     partial = [p for p in report.pairs if p.relation == "partial"]
