@@ -99,6 +99,9 @@ class Config:
     """A shingle in at least this fraction of one outlet's documents is that outlet's boilerplate."""
     boilerplate_min_outlet_docs: int = 30
     """Outlets with fewer documents are not used to learn boilerplate."""
+    # Clusters
+    cluster_min_linkage: float = 0.5
+    """Two groups merge only when this share of all pairs across them are verified copies."""
     # Headlines
     headline_similarity: float = 92.0
     headline_min_tokens: int = 4
@@ -125,6 +128,7 @@ class Config:
             "boilerplate_fraction",
             "template_max_jaccard",
             "template_fact_overlap",
+            "cluster_min_linkage",
         ):
             value = getattr(self, name)
             check(0.0 < value < 1.0 or (name == "template_max_jaccard" and value == 1.0), f"{name} must be in (0, 1), got {value!r}")

@@ -91,7 +91,8 @@ class ClusterMember:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """A connected group of documents linked by verified duplicate or near-duplicate pairs."""
+    """A group of documents joined by verified duplicate or near-duplicate pairs (see
+    :func:`dedupe.cluster.build_clusters` for how chaining is kept out)."""
 
     id: int
     original: str
@@ -99,6 +100,9 @@ class Cluster:
     members: tuple[ClusterMember, ...]
     partial_links: tuple[str, ...] = ()
     """Ids outside the cluster that share a partial passage with one of its members."""
+    linked: tuple[str, ...] = ()
+    """Ids outside the cluster with a verified duplicate/near-duplicate pair to a member, kept
+    out because merging them would chain weakly related groups together."""
 
     @property
     def density(self) -> float:

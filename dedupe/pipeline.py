@@ -319,7 +319,7 @@ def scan_documents(
 
     clock = time.perf_counter()
     index = {d.id: d for d in corpus.docs}
-    clusters = build_clusters(pairs, lambda doc_id: (index[doc_id].outlet, index[doc_id].date))
+    clusters = build_clusters(pairs, lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
     headlines = headline_groups(title_tokens, config.headline_similarity, config.headline_min_tokens)
     timings["cluster"] = time.perf_counter() - clock
 

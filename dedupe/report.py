@@ -81,6 +81,7 @@ def _cluster(c: Cluster) -> dict[str, Any]:
             for m in c.members
         ],
         "partial_links": list(c.partial_links),
+        "linked": list(c.linked),
         "density": round(c.density, 4),
     }
 
