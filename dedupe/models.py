@@ -9,6 +9,13 @@ from typing import Literal
 Relation = Literal["duplicate", "near_duplicate", "partial", "template", "unrelated"]
 RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
 FieldName = Literal["title", "text"]
+CitationField = Literal["title", "text", "author"]
+CitationKind = Literal[
+    "byline", "dateline", "credit_line", "headline_prefix", "quoted_to", "reported_by", "relayed_from", "according_to"
+]
+CITATION_KINDS: tuple[CitationKind, ...] = (
+    "byline", "dateline", "credit_line", "headline_prefix", "quoted_to", "reported_by", "relayed_from", "according_to",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,55 @@ class Finding:
     message: str
     count: int = 1
     spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source named by an article: which one, how, and exactly where in the raw field."""
+
+    source: str
+    """Canonical source id from the registry (``reuters``, ``spa``, ``agencies``…)."""
+    kind: CitationKind
+    field: CitationField
+    start: int
+    end: int
+    surface: str
+    """The raw text of the span."""
+    self_cited: bool = False
+    """The cited source is the publishing outlet itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What one article says about where its text comes from."""
+
+    citations: tuple[Citation, ...] = ()
+    anonymous: tuple[Span, ...] = ()
+    """Spans attributing to unnamed sources ("مصدر مطلع", "شهود عيان")."""
+    stripped_credit: bool = False
+    outlet_source: str | None = None
+    """The registry id of the publishing outlet, when its outlet code is known."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Distinct cited sources, in order of first mention."""
+        return tuple(dict.fromkeys(c.source for c in self.citations))
+
+
+@dataclass(frozen=True, slots=True)
+class CopyLink:
+    """A derived article's link to a corpus article its text was likely copied from."""
+
+    origin: str
+    relation: Relation
+    jaccard: float
+    containment: float
+    """Share of the origin's shingles found in the derived article."""
+    credited: bool
+    credit: tuple[str, ...] = ()
+    """How the derived article credits the origin: the citation kinds naming its outlet or its sources."""
+    origin_sources: tuple[str, ...] = ()
+    """The sources that would count as credit: the origin's outlet and the sources it cites."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +189,13 @@ class DocumentSummary:
     shingles: int
     findings: tuple[Finding, ...]
     skipped: str | None = None
+    provenance: Provenance | None = None
+    copied_from: tuple[CopyLink, ...] = ()
+
+    @property
+    def uncredited(self) -> tuple[str, ...]:
+        """Origins this document copies without crediting them or their sources."""
+        return tuple(link.origin for link in self.copied_from if not link.credited)
 
 
 @dataclass(frozen=True, slots=True)

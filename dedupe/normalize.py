@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["normalize", "tokenize", "token_spans", "TokenSpan"]
+__all__ = ["TokenSpan", "normalize", "token_offsets", "token_spans", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,28 +133,38 @@ class TokenSpan:
 _RAW_WORD = re.compile(r"[^\W_]+(?:[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]+[^\W_]*)*")
 
 
-def token_spans(text: str, base: int = 0) -> list[TokenSpan]:
-    """Tokens of ``text`` (exactly those of :func:`tokenize`) with their character spans.
+def token_offsets(text: str, base: int = 0) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of ``text`` (exactly those of :func:`tokenize`) with the start and end offsets of
+    each in ``text`` (plus ``base``), as three parallel lists.
 
     Usually each raw word (letters and digits, with any marks or controls inside it) gives
-    one token, and the spans come from the raw words directly. When the counts differ
+    one token, and the offsets come from the raw words directly. When the counts differ
     (ligatures, compatibility forms), normalization is redone chunk by chunk: it never joins
     characters across whitespace, so every token falls inside one whitespace-separated
     chunk; it gets the raw word's span when the chunk lines up one to one, else the chunk's.
     """
     tokens = tokenize(text)
-    words = list(_RAW_WORD.finditer(text))
-    if len(words) == len(tokens):
-        return [TokenSpan(tok, base + w.start(), base + w.end()) for tok, w in zip(tokens, words)]
-    spans: list[TokenSpan] = []
+    spans = [w.span() for w in _RAW_WORD.finditer(text)]
+    if len(spans) == len(tokens):
+        return tokens, [base + a for a, _ in spans], [base + b for _, b in spans]
+    starts: list[int] = []
+    ends: list[int] = []
     for chunk in _CHUNK.finditer(text):
         chunk_tokens = tokenize(chunk.group())
         if not chunk_tokens:
             continue
-        chunk_words = list(_RAW_WORD.finditer(chunk.group()))
+        chunk_spans = [w.span() for w in _RAW_WORD.finditer(chunk.group())]
         offset = base + chunk.start()
-        if len(chunk_words) == len(chunk_tokens):
-            spans.extend(TokenSpan(tok, offset + w.start(), offset + w.end()) for tok, w in zip(chunk_tokens, chunk_words))
+        if len(chunk_spans) == len(chunk_tokens):
+            starts.extend(offset + a for a, _ in chunk_spans)
+            ends.extend(offset + b for _, b in chunk_spans)
         else:
-            spans.extend(TokenSpan(tok, offset, offset + len(chunk.group())) for tok in chunk_tokens)
-    return spans
+            starts.extend(offset for _ in chunk_tokens)
+            ends.extend(offset + len(chunk.group()) for _ in chunk_tokens)
+    return tokens, starts, ends
+
+
+def token_spans(text: str, base: int = 0) -> list[TokenSpan]:
+    """:func:`token_offsets` as one :class:`TokenSpan` per token."""
+    tokens, starts, ends = token_offsets(text, base)
+    return [TokenSpan(t, a, b) for t, a, b in zip(tokens, starts, ends)]

@@ -34,7 +34,8 @@ from .cluster import build_clusters, headline_groups
 from .config import Config
 from . import documents as _documents
 from .errors import DocumentSkipped
-from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Passage, Relation, Report
+from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Passage, Provenance, Relation, Report
+from .provenance import ArticleInfo, Registry, copy_links, default_registry, extract
 from .normalize import tokenize
 from .shingles import TokenHasher, numeric_mask, shingle_set
 from .signatures import permutations, signatures
@@ -66,10 +67,12 @@ class Prepared:
     title_tokens: tuple[str, ...]
     weekdays: int
     """Bit mask of the weekdays the text names."""
+    provenance: Provenance | None = None
 
 
-def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) -> Prepared:
-    """Clean and shingle one document; raise :class:`DocumentSkipped` when it cannot be scanned."""
+def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None) -> Prepared:
+    """Clean and shingle one document (and find its citations when given a source registry);
+    raise :class:`DocumentSkipped` when it cannot be scanned."""
     size = len(doc.text) + len(doc.title)
     if size > config.max_chars:
         raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
@@ -88,6 +91,9 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None) ->
         np.unique(hashes[numeric_mask(tokens)]),
         tuple(tokenize(doc.title)),
         weekday_mask(tokens),
+        None if registry is None else extract(
+            doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings)
+        ),
     )
 
 
@@ -124,6 +130,7 @@ class _Corpus:
     vocab: list[U64] = field(default_factory=list)
     numbers: list[U64] = field(default_factory=list)
     weekdays: list[int] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
     skipped: list[DocumentSummary] = field(default_factory=list)
 
 
@@ -178,12 +185,12 @@ class _Facts:
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
 
 
-def _hash_batch(docs: list[Document], config: Config) -> list[Prepared | DocumentSkipped]:
+def _hash_batch(docs: list[Document], config: Config, registry: Registry | None) -> list[Prepared | DocumentSkipped]:
     hasher = _worker_hasher()
     out: list[Prepared | DocumentSkipped] = []
     for doc in docs:
         try:
-            out.append(prepare(doc, config, hasher))
+            out.append(prepare(doc, config, hasher, registry))
         except DocumentSkipped as skip:
             out.append(skip)
     return out
@@ -213,24 +220,47 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _prepared_stream(documents: Iterable[Document], config: Config, jobs: int) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
+def _prepared_stream(
+    documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None
+) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
     """Documents with their hashed form, in input order. With several jobs, a bounded number of
     batches is in flight, so memory stays flat however long the input is."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     if workers <= 1:
         for batch in _batches(documents):
-            yield from zip(batch, _hash_batch(batch, config))
+            yield from zip(batch, _hash_batch(batch, config, registry))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[tuple[list[Document], Future[list[Prepared | DocumentSkipped]]]] = deque()
         for batch in _batches(documents):
-            pending.append((batch, pool.submit(_hash_batch, batch, config)))
+            pending.append((batch, pool.submit(_hash_batch, batch, config, registry)))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
                 yield from zip(done, future.result())
         while pending:
             done, future = pending.popleft()
             yield from zip(done, future.result())
+
+
+def _article_info(corpus: _Corpus, registry: Registry) -> Callable[[str], ArticleInfo]:
+    position = {doc.id: i for i, doc in enumerate(corpus.docs)}
+
+    def info(doc_id: str) -> ArticleInfo:
+        i = position[doc_id]
+        prov = corpus.provenance[i]
+        outlet_source = prov.outlet_source or registry.source_for_outlet(corpus.docs[i].outlet)
+        kinds: dict[str, list[str]] = {}
+        for c in prov.citations:
+            kinds.setdefault(c.source, []).append(c.kind)
+        return ArticleInfo(
+            outlet_source,
+            registry.sources[outlet_source].type if outlet_source in registry.sources else None,
+            corpus.docs[i].date,
+            frozenset(c.source for c in prov.citations if not c.self_cited),
+            {s: tuple(sorted(set(k))) for s, k in kinds.items()},
+        )
+
+    return info
 
 
 def _summary(doc: Document, findings: Sequence[Finding], tokens: int, shingles: int, skipped: str | None = None) -> DocumentSummary:
@@ -244,12 +274,15 @@ def scan_documents(
     progress: Progress | None = None,
     problems: Sequence[InputProblem] = (),
     jobs: int = 1,
+    registry: Registry | None = None,
 ) -> Report:
     """Scan documents for near-duplicates, partial copies and repeated headlines.
 
     ``jobs`` > 1 cleans and hashes documents in that many worker processes (0: one per core);
-    the report is identical whatever the number.
+    the report is identical whatever the number. ``registry`` names the sources citations are
+    looked for (default: the shipped one).
     """
+    registry = registry or default_registry()
     config = config or Config()
     progress = progress or _no_progress
     timings: dict[str, float] = {}
@@ -259,7 +292,7 @@ def scan_documents(
     title_tokens: list[tuple[str, tuple[str, ...]]] = []
     try:
         read = 0
-        for doc, outcome in _prepared_stream(documents, config, jobs):
+        for doc, outcome in _prepared_stream(documents, config, jobs, registry):
             read += 1
             if read % 500 == 0:
                 progress("read", read, None)
@@ -274,6 +307,7 @@ def scan_documents(
             corpus.vocab.append(outcome.vocab)
             corpus.numbers.append(outcome.numbers)
             corpus.weekdays.append(outcome.weekdays)
+            corpus.provenance.append(outcome.provenance or Provenance())
             title_tokens.append((doc.id, outcome.title_tokens))
         progress("read", read, read)
         timings["read_clean_shingle"] = time.perf_counter() - clock
@@ -323,9 +357,12 @@ def scan_documents(
     headlines = headline_groups(title_tokens, config.headline_similarity, config.headline_min_tokens)
     timings["cluster"] = time.perf_counter() - clock
 
+    clock = time.perf_counter()
+    links = copy_links(pairs, _article_info(corpus, registry))
+    timings["provenance_links"] = time.perf_counter() - clock
     summaries = [
-        _summary(doc, findings, tokens, len(sh))
-        for doc, findings, tokens, sh in zip(corpus.docs, corpus.findings, corpus.tokens, corpus.shingles)
+        replace(_summary(doc, findings, tokens, len(sh)), provenance=prov, copied_from=tuple(links.get(doc.id, ())))
+        for doc, findings, tokens, sh, prov in zip(corpus.docs, corpus.findings, corpus.tokens, corpus.shingles, corpus.provenance)
     ]
     return Report(
         documents=tuple(summaries + corpus.skipped),
@@ -390,6 +427,7 @@ def scan(
     progress: Progress | None = None,
     on_problem: Callable[[InputProblem], None] | None = None,
     jobs: int = 1,
+    registry: Registry | None = None,
 ) -> Report:
     """Read documents from files, directories or ``-`` (stdin) and scan them."""
     problems: list[InputProblem] = []
@@ -400,7 +438,7 @@ def scan(
             on_problem(problem)
 
     docs = _documents.iter_documents(paths, fields=fields or _documents.DEFAULT_FIELDS, encoding=encoding, on_problem=record)
-    report = scan_documents(docs, config, progress=progress, jobs=jobs)
+    report = scan_documents(docs, config, progress=progress, jobs=jobs, registry=registry)
     return Report(
         report.documents, report.pairs, report.clusters, report.headline_groups, tuple(problems), report.config, report.timings
     )

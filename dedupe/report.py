@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import IO, Any
 
 from . import __version__
-from .models import Cluster, DocumentSummary, Finding, HeadlineGroup, InputProblem, Pair, Passage, Report, Span
+from .models import Citation, Cluster, CopyLink, DocumentSummary, Finding, HeadlineGroup, InputProblem, Pair, Passage, Provenance, Report, Span
 
-__all__ = ["SCHEMA_VERSION", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS"]
+__all__ = ["SCHEMA_VERSION", "citation_to_dict", "provenance_to_dict", "pair_to_dict", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS"]
 
 SCHEMA_VERSION = "1.0"
 
@@ -33,6 +33,32 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {"kind": f.kind, "message": f.message, "count": f.count, "spans": [_span(s) for s in f.spans]}
 
 
+def citation_to_dict(c: Citation) -> dict[str, Any]:
+    return {"source": c.source, "kind": c.kind, "field": c.field, "start": c.start, "end": c.end, "surface": c.surface, "self": c.self_cited}
+
+
+def provenance_to_dict(p: Provenance) -> dict[str, Any]:
+    return {
+        "outlet_source": p.outlet_source,
+        "sources": list(p.sources),
+        "citations": [citation_to_dict(c) for c in p.citations],
+        "anonymous": [_span(s) for s in p.anonymous],
+        "stripped_credit": p.stripped_credit,
+    }
+
+
+def _link(link: CopyLink) -> dict[str, Any]:
+    return {
+        "origin": link.origin,
+        "relation": link.relation,
+        "jaccard": link.jaccard,
+        "containment": link.containment,
+        "credited": link.credited,
+        "credit": list(link.credit),
+        "origin_sources": list(link.origin_sources),
+    }
+
+
 def _document(d: DocumentSummary) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -44,6 +70,9 @@ def _document(d: DocumentSummary) -> dict[str, Any]:
         "shingles": d.shingles,
         "skipped": d.skipped,
         "findings": [_finding(f) for f in d.findings],
+        "provenance": provenance_to_dict(d.provenance) if d.provenance is not None else None,
+        "copied_from": [_link(link) for link in d.copied_from],
+        "uncredited": list(d.uncredited),
     }
 
 
@@ -109,6 +138,8 @@ def summary(report: Report) -> dict[str, Any]:
         "clustered_documents": sum(len(c.members) for c in report.clusters),
         "headline_groups": len(report.headline_groups),
         "findings": dict(sorted(findings.items())),
+        "copied_articles": sum(1 for d in report.documents if d.copied_from),
+        "uncredited_articles": sum(1 for d in report.documents if d.uncredited),
     }
 
 

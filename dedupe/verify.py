@@ -11,7 +11,7 @@ import numpy.typing as npt
 from .clean import clean
 from .config import Config
 from .models import Document, Passage, Relation, Span
-from .normalize import token_spans
+from .normalize import token_offsets
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
 __all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score", "weekday_mask"]
@@ -129,11 +129,11 @@ def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
     for line in clean(doc).lines:
         is_title = line.span.field == "title"
         raw = doc.title if is_title else doc.text
-        for t in token_spans(raw[line.span.start : line.span.end], base=line.span.start):
-            starts.append(t.start)
-            ends.append(t.end)
-            in_title.append(is_title)
-            tokens.append(t.token)
+        line_tokens, line_starts, line_ends = token_offsets(raw[line.span.start : line.span.end], base=line.span.start)
+        tokens.extend(line_tokens)
+        starts.extend(line_starts)
+        ends.extend(line_ends)
+        in_title.extend(is_title for _ in line_tokens)
     n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
     return Located(
         np.array(starts, dtype=np.int32),

@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import Pair, Report
+from ..models import Document, Pair, Provenance, Report
+from ..provenance import Registry
 from ..report import summary
 
 _TITLE_WIDTH = 40
@@ -108,3 +109,31 @@ def render_pair(pair: Pair | None, a_id: str, b_id: str, console: Console) -> No
     for n, p in enumerate(pair.passages, 1):
         console.print(f"\n[bold]passage {n}[/bold]  A {p.a.field}[{p.a.start}:{p.a.end}]  B {p.b.field}[{p.b.start}:{p.b.end}]  ({p.shingles} shingles)")
         console.print(p.a_text, markup=False, highlight=False)
+
+
+def render_provenance(doc: Document, prov: Provenance, registry: Registry, console: Console) -> None:
+    console.print(f"[bold]{escape(doc.id)}[/bold]" + (f"  ({escape(doc.outlet)})" if doc.outlet else ""))
+    if prov.citations:
+        table = Table()
+        table.add_column("source")
+        table.add_column("name")
+        table.add_column("kind")
+        table.add_column("where")
+        table.add_column("text")
+        for c in prov.citations:
+            name = registry.sources[c.source].name if c.source in registry.sources else c.source
+            table.add_row(
+                escape(c.source + (" (self)" if c.self_cited else "")), escape(name), c.kind,
+                f"{c.field}[{c.start}:{c.end}]", escape(_short(c.surface, 30)),
+            )
+        console.print(table)
+    else:
+        console.print("cites no known source")
+    flags = []
+    if prov.anonymous:
+        flags.append(f"anonymous sourcing ×{len(prov.anonymous)}")
+    if prov.stripped_credit:
+        flags.append("stripped credit (a bare credit word with no source)")
+    if flags:
+        console.print("flags: " + "; ".join(flags))
+    console.print()

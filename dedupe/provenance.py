@@ -1,0 +1,518 @@
+"""Provenance: which sources an article cites, and which corpus article it was copied from.
+
+Citations are found on the raw title, text and byline (author) fields, token by token after
+normalization (:mod:`dedupe.normalize`), so spelling variants, diacritics and glued clitics
+(لرويترز, ولرويترز, للجزيرة, لـ"بوليتيكو") all match, and each citation keeps the exact span of
+the raw field it came from. Source names come from a registry (``dedupe/data/sources.json``,
+extensible with the user's own file):
+
+- *strong* aliases (رويترز, فرانس برس, وكالة الأنباء السعودية, أ ف ب…) are names wherever they
+  stand as whole words, but still count only in an attribution context (a byline, a dateline, a
+  credit line, "قال … لـ", "ذكرت", "نقلا عن", "وفقا لـ", "بحسب"), so an outlet that is the subject
+  of a story is not taken for its source;
+- *weak* aliases are also ordinary words, places or other names (واس in nothing but واس, yet
+  الجزيرة is an island and a Saudi paper, العربية ends "الإمارات العربية المتحدة", الرياض is a
+  city): an agency acronym needs a tight context (the byline, a dateline, parentheses, right
+  after an attribution word); a newspaper or broadcaster name needs a word such as صحيفة, قناة,
+  موقع or وكالة before it, or a credit line.
+
+Corpus provenance (:func:`copy_links`) turns verified pairs into ``copied_from`` links from each
+derived article to its likely origin, and flags reuse that credits neither the origin's outlet
+nor the sources the origin cites.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .clean import clean
+from .errors import ConfigError
+from .models import Citation, CitationField, CitationKind, CopyLink, Document, FieldName, Pair, Provenance, Span
+from .normalize import normalize, token_offsets
+
+__all__ = ["Registry", "Source", "copy_links", "default_registry", "extract"]
+
+SOURCE_TYPES = ("agency", "broadcaster", "newspaper", "site")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name: str
+    country: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    weak_aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    outlet_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    source: str
+    weak: bool
+    others: tuple[str, ...] = ()
+    """Other sources with the same (weak) name: الجزيرة is Al Jazeera and the Saudi Al-Jazirah."""
+
+
+class Registry:
+    """Sources by id, and their names as normalized token sequences."""
+
+    def __init__(self, sources: Iterable[Source]) -> None:
+        self.sources: dict[str, Source] = {}
+        for source in sources:
+            self.sources[source.id] = source
+        self._names: dict[tuple[str, ...], _Alias] = {}
+        self._outlets: dict[str, str] = {}
+        for source in self.sources.values():
+            for form in (*source.aliases, *source.abbreviations):
+                self._add(form, source.id, weak=False)
+            for form in source.weak_aliases:
+                self._add(form, source.id, weak=True)
+            for code in source.outlet_codes:
+                self._outlets[code.lower()] = source.id
+        self.first_tokens = frozenset(key[0] for key in self._names)
+        self.longest = max((len(k) for k in self._names), default=1)
+
+    def _add(self, form: str, source: str, *, weak: bool) -> None:
+        key = tuple(normalize(form).split())
+        if not key:
+            raise ConfigError(f"source {source!r}: alias {form!r} has no letters")
+        known = self._names.get(key)
+        if known is None:
+            self._names[key] = _Alias(source, weak)
+        elif known.source == source:
+            self._names[key] = _Alias(source, known.weak and weak, known.others)
+        elif known.weak and weak:
+            # A weak name of several sources: which one is meant depends on who writes (resolve()).
+            self._names[key] = _Alias(known.source, True, (*known.others, source))
+        elif known.weak:
+            self._names[key] = _Alias(source, False)  # a strong name wins over a weak one
+
+    def resolve(self, alias: _Alias, outlet_source: str | None) -> str:
+        """The source a (possibly shared) name means in an article by ``outlet_source``: one of
+        the same country first (a Saudi paper's الجزيرة is Al-Jazirah), else agencies, then
+        broadcasters, newspapers and sites, in registry order."""
+        if not alias.others:
+            return alias.source
+        candidates = [alias.source, *alias.others]
+        country = self.sources[outlet_source].country if outlet_source in self.sources else None
+        rank = {t: n for n, t in enumerate(SOURCE_TYPES)}
+        return min(
+            candidates,
+            key=lambda c: (self.sources[c].country != country, rank.get(self.sources[c].type, 9), candidates.index(c)),
+        )
+
+    def lookup(self, key: tuple[str, ...]) -> _Alias | None:
+        return self._names.get(key)
+
+    def source_for_outlet(self, outlet: str) -> str | None:
+        """The registry id of a corpus outlet code (``was`` → ``spa``), if known."""
+        return self._outlets.get(outlet.lower()) if outlet else None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], *, base: Registry | None = None, origin: str = "<data>") -> Registry:
+        rows = data.get("sources")
+        if not isinstance(rows, list):
+            raise ConfigError(f"{origin}: expected an object with a 'sources' list")
+        sources = dict(base.sources) if base else {}
+        for n, row in enumerate(rows):
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
+                raise ConfigError(f"{origin}: source #{n} needs a non-empty string 'id'")
+            kind = row.get("type", "site")
+            if kind not in SOURCE_TYPES:
+                raise ConfigError(f"{origin}: source {row['id']!r} has type {kind!r}; use one of {', '.join(SOURCE_TYPES)}")
+            lists = {}
+            for key in ("aliases", "weak_aliases", "abbreviations", "outlet_codes"):
+                value = row.get(key, [])
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ConfigError(f"{origin}: source {row['id']!r}: {key!r} must be a list of strings")
+                lists[key] = tuple(value)
+            sources[row["id"]] = Source(
+                row["id"], str(row.get("name", row["id"])), str(row.get("country", "")), kind,
+                lists["aliases"], lists["weak_aliases"], lists["abbreviations"], lists["outlet_codes"],
+            )
+        return cls(sources.values())
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Registry:
+        """The shipped registry, extended (and overridden by id) by the user's JSON files."""
+        registry = default_registry()
+        for path in extra:
+            try:
+                data = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"{path}: cannot read source registry: {exc}") from exc
+            registry = cls.from_data(data, base=registry, origin=str(path))
+        return registry
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    text = resources.files("dedupe.data").joinpath("sources.json").read_text(encoding="utf-8")
+    return Registry.from_data(json.loads(text), origin="dedupe/data/sources.json")
+
+
+# ---------------------------------------------------------------------------------- context words
+# All in normalized form (see dedupe.normalize): ة→ه, أ→ا, ى→ي, ؤ/ئ→ء.
+
+_TRIGGERS = frozenset({
+    "وكاله", "وكالات", "صحيفه", "جريده", "مجله", "قناه", "موقع", "شبكه", "تلفزيون", "اذاعه", "محطه",
+    "الانباء", "انباء", "للانباء", "الاخباريه", "الاخباري", "الرسميه", "الاعلامي", "نشره", "برنامج",
+})
+_SPEECH = frozenset({
+    "قال", "قالت", "قالوا", "يقول", "تقول", "اضاف", "اضافت", "صرح", "صرحت", "اكد", "اكدت", "اوضح", "اوضحت",
+    "تصريح", "تصريحات", "تصريحه", "تصريحها", "حديث", "حديثه", "حديثها", "مقابله", "افاد", "افادت", "كشف", "كشفت",
+    "ذكر", "اشار", "اشارت", "اعلن", "اعلنت", "تحدث", "تحدثت", "يضيف", "مضيفا", "مضيفه", "موضحا", "مءكدا", "مشيرا",
+    "ابلغ", "ابلغت", "اعترف", "نفي", "نفت", "رجح", "توقع", "توقعت", "لفت", "لفتت",
+})
+_REPORT = frozenset({
+    "ذكرت", "ذكر", "افادت", "افاد", "نقلت", "نقل", "اوردت", "اورد", "قالت", "قال", "اعلنت", "نشرت", "نشر", "كشفت",
+    "اشارت", "اكدت", "بثت", "اوضحت", "تقول", "يقول", "اضافت", "تابعت", "اشارت", "افادت", "نسبت", "ادعت", "زعمت",
+    "تحدثت", "اظهرت", "عرضت", "حصلت", "وفقا", "بحسب",
+})
+_ACCORDING = frozenset({"وفقا", "وفق", "بحسب", "حسب", "حسبما", "طبقا", "استنادا", "بحسبما"})
+_RELAY = ("نقلا", "عن")
+_CLITICS_OUTER = ("و", "ف")
+_CLITICS_INNER = ("ل", "ب", "ك")
+_ANON_HEADS = frozenset({"مصدر", "مصادر"})
+_CLITIC_LETTERS = frozenset("وفلبك")
+_SEPARATORS = frozenset("-–—:/|،,")
+_ANON_QUALIFIERS = frozenset({
+    "مطلع", "مطلعه", "مطلعون", "مطلعين", "امني", "امنيه", "مسءول", "مسءوله", "مسءولون", "رفيع", "رفيعه", "دبلوماسي",
+    "دبلوماسيه", "مقرب", "مقربه", "حكومي", "حكوميه", "عسكري", "عسكريه", "موثوقه", "موثوق", "خاصه", "سياسيه", "سياسي",
+    "قضاءيه", "قضاءي", "طبيه", "طبي", "محليه", "محلي", "اعلاميه", "فلسطينيه", "اسراءيليه", "امريكيه", "اميركيه", "مصريه",
+    "ايرانيه", "تركيه", "عراقيه", "سوريه", "يمنيه", "سعوديه", "غربيه", "عربيه", "مختلفه", "متطابقه", "مقربون",
+})
+_ANON_PHRASES = (("شهود", "عيان"), ("شاهد", "عيان"), ("طلب", "عدم", "الكشف"), ("طلب", "عدم", "ذكر"), ("رفض", "الكشف"), ("فضل", "عدم", "الكشف"))
+# Papers named after their city: in a byline or dateline ("واس - الرياض") the name is the place.
+_PLACE_NAMES = frozenset({("الرياض",), ("المدينه",), ("مكه",), ("مكه", "المكرمه"), ("المدينه", "المنوره"), ("جده",), ("الدمام",), ("الشارقه",), ("دبي",), ("عمان",), ("الخليج",), ("الشرق", "الاوسط")})
+# Words after which العربية/the-like continue a place name, not a broadcaster.
+_PLACE_CONTEXT = frozenset({"الامارات", "المملكه", "الجمهوريه", "مصر", "الدول", "الجامعه", "اللغه", "القمه", "المنطقه"})
+
+
+def _strip_clitics(token: str) -> list[tuple[str, str]]:
+    """``(stem, clitics)`` readings of a token: لرويترز → (رويترز, ل); للجزيره → (الجزيره, ل)."""
+    readings = [(token, "")]
+    outer_options = [("", token)]
+    for c in _CLITICS_OUTER:
+        if token.startswith(c) and len(token) > len(c) + 1:
+            outer_options.append((c, token[len(c):]))
+    for outer, rest in outer_options:
+        if outer:
+            readings.append((rest, outer))
+        for c in _CLITICS_INNER:
+            if rest.startswith(c) and len(rest) > 2:
+                readings.append((rest[1:], outer + c))
+        if rest.startswith("لل") and len(rest) > 3:
+            readings.append(("ال" + rest[2:], outer + "ل"))
+    return readings
+
+
+def _is(token: str, words: frozenset[str] | set[str]) -> bool:
+    """``token`` is one of ``words``, possibly with a leading و/ف (وذكرت, فقال)."""
+    return token in words or (len(token) > 3 and token[0] in "وف" and token[1:] in words)
+
+
+@dataclass(slots=True)
+class _Field:
+    name: CitationField
+    raw: str
+    tokens: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+@dataclass(slots=True)
+class _Match:
+    source: str
+    weak: bool
+    first: int  # token index of the name's first token
+    last: int  # token index after the name
+    clitics: str
+    start: int
+    end: int
+
+
+def _matches(f: _Field, registry: Registry, outlet_source: str | None) -> list[_Match]:
+    tokens = f.tokens
+    found: list[_Match] = []
+    i = 0
+    first_tokens = registry.first_tokens
+    while i < len(tokens):
+        best: _Match | None = None
+        tok = tokens[i]
+        if tok in first_tokens:
+            readings = [(tok, "")]
+        elif tok[0] in _CLITIC_LETTERS:
+            readings = _strip_clitics(tok)
+        else:
+            i += 1
+            continue
+        for stem, clitics in readings:
+            if stem not in registry.first_tokens:
+                continue
+            for length in range(min(registry.longest, len(tokens) - i), 0, -1):
+                alias = registry.lookup((stem, *tokens[i + 1 : i + length]))
+                if alias is not None:
+                    if best is None or length > best.last - best.first:
+                        source = registry.resolve(alias, outlet_source)
+                        best = _Match(source, alias.weak, i, i + length, clitics, f.starts[i], f.ends[i + length - 1])
+                    break
+        # A lone ل before a quoted name: لـ"بوليتيكو" normalizes to two tokens.
+        if best is not None and not best.clitics and i > 0 and tokens[i - 1] == "ل":
+            best.clitics = "ل"
+        if best is not None:
+            found.append(best)
+            i = best.last
+        else:
+            i += 1
+    return found
+
+
+def _before(f: _Field, index: int, count: int) -> list[str]:
+    return f.tokens[max(0, index - count) : index]
+
+
+def _skip_triggers(f: _Field, index: int) -> tuple[int, str]:
+    """Step back over trigger words (وكالة الأنباء …) before a name: (index of the first, its clitics)."""
+    j = index
+    clitics = ""
+    while j > 0 and j > index - 3:
+        readings = _strip_clitics(f.tokens[j - 1])
+        hit = next(((stem, c) for stem, c in readings if stem in _TRIGGERS), None)
+        if hit is None:
+            break
+        j -= 1
+        clitics = hit[1]
+    return j, clitics
+
+
+def _raw_neighbours(f: _Field, start: int, end: int) -> tuple[str, str]:
+    before = f.raw[:start].rstrip()
+    after = f.raw[end:].lstrip()
+    return (before[-1:] if before else ""), (after[:1] if after else "")
+
+
+def _line_bounds(raw: str, start: int, end: int) -> tuple[int, int]:
+    line_start = raw.rfind("\n", 0, start) + 1
+    line_end = raw.find("\n", end)
+    return line_start, (len(raw) if line_end < 0 else line_end)
+
+
+def _classify(f: _Field, m: _Match, registry: Registry) -> CitationKind | None:
+    """How the article cites the matched name, or None when the name is not cited as a source."""
+    source = registry.sources[m.source]
+    first, clitics = m.first, m.clitics
+    lead, lead_clitics = _skip_triggers(f, first)
+    has_trigger = lead < first
+    clitics = lead_clitics if has_trigger else clitics
+    prev = _before(f, lead, 10)
+    near = _before(f, lead, 3)
+    left, right = _raw_neighbours(f, m.start, m.end)
+    parenthesised = left in "(«\"[" and left != "" and right in ")»\"]" and right != ""
+    line_start, line_end = _line_bounds(f.raw, m.start, m.end)
+    line = f.raw[line_start:line_end]
+    line_tokens = [t for t, a in zip(f.tokens, f.starts) if line_start <= a < line_end]
+
+    # A weak name inside a place name: الإمارات العربية المتحدة, جامعة الدول العربية.
+    if m.weak:
+        if first > 0 and _is(f.tokens[first - 1], _PLACE_CONTEXT) and not has_trigger:
+            return None
+        if m.last < len(f.tokens) and f.tokens[m.last] == "المتحده":
+            return None
+
+    agency = source.type == "agency"
+    strict = m.weak and not agency  # a newspaper or broadcaster name that is also a word or place
+    # "PLACE - SOURCE", "SOURCE - PLACE": a name next to a separator is the source, unless it
+    # is also the name of a place.
+    is_place = tuple(f.tokens[m.first : m.last]) in _PLACE_NAMES
+    after_separator = (left in _SEPARATORS or (f.name == "author" and left == "" and right in _SEPARATORS)) and not is_place
+
+    if f.name == "author":
+        if strict and not (has_trigger or parenthesised or after_separator):
+            return None
+        return "byline"
+
+    kind: CitationKind | None = None
+    if near[-2:] == list(_RELAY) or (len(near) >= 3 and near[-3:-1] == list(_RELAY)):
+        kind = "relayed_from"
+    elif near and (_is(near[-1], _ACCORDING) or (near[-1] in ("ما", "لما") and len(near) > 1 and _is(near[-2], _ACCORDING))):
+        kind = "according_to"
+    elif "ل" in clitics and any(_is(w, _SPEECH) for w in prev):
+        kind = "quoted_to"
+    elif near and near[-1] == "مع" and len(near) >= 2 and _is(near[-2], frozenset({"مقابله", "حوار", "حديث", "لقاء"})):
+        kind = "quoted_to"
+    elif near and _is(near[-1], _REPORT) and not clitics:
+        kind = "reported_by"
+    elif len(near) >= 2 and near[-1] == "ما" and (_is(near[-2], _REPORT) or _is(near[-2], _ACCORDING)):
+        kind = "according_to"
+
+    if f.name == "title":
+        colon_after = f.raw[m.end:].lstrip()[:1] in (":", "：")
+        if colon_after and f.raw[: m.start].count(":") == 0:
+            return "headline_prefix" if kind in (None, "quoted_to") else kind
+        if kind is None and parenthesised:
+            return "credit_line"
+        return None if strict and not has_trigger else kind
+
+    # Text: headline lines, datelines and credit lines are about where the name sits.
+    if kind is None:
+        other = [t for t in line_tokens if t not in f.tokens[m.first : m.last]]
+        position = sum(1 for a in f.starts if line_start <= a < m.start)
+        first_line = f.raw[:line_start].strip() == ""
+        stripped_line = line.strip()
+        colon_after = f.raw[m.end : line_end].lstrip()[:1] in (":", "：")
+        if "المصدر" in _before(f, lead, 2) or (left in ":" and "المصدر" in line_tokens[:3]):
+            kind = "credit_line"
+        elif not first_line and len(other) <= 1 and len(stripped_line) <= 40:
+            kind = "credit_line"  # a line of its own: "(وكالات)", "فرانس24/ أ ف ب"
+        elif colon_after and "ل" in clitics and position <= 3 and len(line_tokens) <= 25:
+            kind = "headline_prefix"  # a headline line of the text: "مصدر لرويترز: …"
+        elif "الموافق" in line_tokens and stripped_line.endswith(f.raw[m.start : m.end]):
+            kind = "dateline"
+        elif position <= 3 and (after_separator or right in _SEPARATORS or parenthesised) and not (strict and not after_separator):
+            kind = "dateline"  # "ياوندي - أ.ف.ب:", "(رويترز) -", "واس - نجران"
+        elif first_line and position <= 6 and parenthesised:
+            kind = "dateline"  # "دبي، الإمارات العربية المتحدة (CNN)--"
+        elif parenthesised:
+            kind = "credit_line"
+        elif len(other) <= 1 and len(stripped_line) <= 40:
+            kind = "credit_line"
+    if kind is None:
+        return None
+    if m.weak:
+        if strict and not (has_trigger or parenthesised or after_separator or kind == "credit_line"):
+            return None
+        # An agency acronym counts right after its context word, not ten words later.
+        if agency and kind in ("quoted_to", "reported_by") and not (has_trigger or (near and (near[-1] in _REPORT | _SPEECH))) and "ل" not in clitics:
+            return None
+    return kind
+
+
+_ANON_STARTS = frozenset(p[0] for p in _ANON_PHRASES)
+
+
+def _anonymous(f: _Field) -> list[Span]:
+    if f.name == "author":
+        return []
+    tokens = f.tokens
+    spans: list[Span] = []
+    field_name: FieldName = "text" if f.name == "text" else "title"
+    for i, tok in enumerate(tokens):
+        # Cheap test first: the token ends with a head word (مصدر, لمصادر, ومصدر…) or starts a phrase.
+        if tok.endswith(("مصدر", "مصادر")) and i + 1 < len(tokens):
+            if {s for s, _ in _strip_clitics(tok)} & _ANON_HEADS and _is(tokens[i + 1], _ANON_QUALIFIERS):
+                spans.append(Span(field_name, f.starts[i], f.ends[i + 1]))
+            continue
+        if not _is(tok, _ANON_STARTS):
+            continue
+        for phrase in _ANON_PHRASES:
+            window = tokens[i : i + len(phrase)]
+            if len(window) == len(phrase) and _is(window[0], frozenset({phrase[0]})) and list(window[1:]) == list(phrase[1:]):
+                spans.append(Span(field_name, f.starts[i], f.ends[i + len(phrase) - 1]))
+    return spans
+
+
+def extract(doc: Document, registry: Registry | None = None, *, stripped_credit: bool | None = None) -> Provenance:
+    """The sources ``doc`` cites (title, text and author fields), its anonymous sourcing, and
+    whether a credit was stripped. ``stripped_credit`` may be passed when already known."""
+    registry = registry or default_registry()
+    outlet_source = registry.source_for_outlet(doc.outlet)
+    citations: list[Citation] = []
+    anonymous: list[Span] = []
+    for name, raw in (("author", doc.author), ("title", doc.title), ("text", doc.text)):
+        if not raw or not raw.strip():
+            continue
+        if name == "title" and doc.title_in_text:
+            continue  # the title is a line of the text: its citations are found there
+        f = _Field(name, raw, *token_offsets(raw))  # type: ignore[arg-type]
+        previous: tuple[_Match, CitationKind] | None = None
+        for m in _matches(f, registry, outlet_source):
+            kind = _classify(f, m, registry)
+            if previous is not None and previous[0].source == m.source and m.first - previous[0].last <= 1:
+                kind = previous[1]  # a gloss: وكالة الأنباء السعودية (واس)
+            if kind is not None:
+                citations.append(Citation(m.source, kind, f.name, m.start, m.end, raw[m.start : m.end], m.source == outlet_source))
+                previous = (m, kind)
+        anonymous.extend(_anonymous(f))
+    if stripped_credit is None:
+        stripped_credit = any(finding.kind == "stripped_credit" for finding in clean(doc).findings)
+    return Provenance(tuple(citations), tuple(anonymous), stripped_credit, outlet_source)
+
+
+# ---------------------------------------------------------------------------------- corpus links
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What :func:`copy_links` needs to know of an article."""
+
+    outlet_source: str | None
+    outlet_type: str | None
+    date: datetime | None
+    cited: frozenset[str]
+    credit_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Source id → the kinds of citation naming it."""
+
+
+def _date(d: datetime | None) -> datetime:
+    if d is None:
+        return _FAR_FUTURE
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def _origin_rank(doc_id: str, info: ArticleInfo, contained: float) -> tuple[int, datetime, float, str]:
+    # An agency's own item beats a newspaper's copy; then the earlier one; then the one that is
+    # more fully inside the other (the part, not the story stitched around it).
+    return (0 if info.outlet_type == "agency" else 1, _date(info.date), -contained, doc_id)
+
+
+def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dict[str, list[CopyLink]]:
+    """``copied_from`` links for every derived article of the verified pairs.
+
+    Each duplicate, near-duplicate or partial pair gives one link, from the derived article to
+    its likely origin: an agency's own item first, then the earlier article, then the one more
+    fully contained in the other. Two copies of a common origin are not linked to each other
+    (both already link to it). A link is *credited* when the derived article cites the origin's
+    outlet or any source the origin cites.
+    """
+    reuse = [p for p in pairs if p.relation in ("duplicate", "near_duplicate", "partial")]
+    directed: list[tuple[str, str, Pair, float]] = []
+    for p in reuse:
+        ia, ib = info(p.a), info(p.b)
+        if _origin_rank(p.a, ia, p.containment_a_in_b) <= _origin_rank(p.b, ib, p.containment_b_in_a):
+            directed.append((p.b, p.a, p, p.containment_a_in_b))
+        else:
+            directed.append((p.a, p.b, p, p.containment_b_in_a))
+    origins_of: dict[str, set[str]] = {}
+    for derived, origin, _, _ in directed:
+        origins_of.setdefault(derived, set()).add(origin)
+    links: dict[str, list[CopyLink]] = {}
+    for derived, origin, p, contained in directed:
+        if origins_of.get(derived, set()) & origins_of.get(origin, set()):
+            continue  # siblings: both copy a common origin
+        d_info, o_info = info(derived), info(origin)
+        creditable = set(o_info.cited)
+        if o_info.outlet_source:
+            creditable.add(o_info.outlet_source)
+        creditable.discard(d_info.outlet_source or "")
+        credit_sources = sorted(creditable & d_info.cited)
+        if not credit_sources and o_info.outlet_type == "agency" and "agencies" in d_info.cited:
+            credit_sources = ["agencies"]
+        kinds = tuple(sorted({k for s in credit_sources for k in d_info.credit_kinds.get(s, ())}))
+        links.setdefault(derived, []).append(
+            CopyLink(origin, p.relation, p.jaccard, round(contained, 4), bool(credit_sources), kinds, tuple(sorted(creditable)))
+        )
+    for items in links.values():
+        items.sort(key=lambda link: (-link.containment, link.origin))
+    return links
