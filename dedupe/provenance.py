@@ -24,6 +24,7 @@ nor the sources the origin cites.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -79,6 +80,14 @@ class Registry:
             for code in source.outlet_codes:
                 self._outlets[code.lower()] = source.id
         self.first_tokens = frozenset(key[0] for key in self._names)
+        # Every written form a name's first token can take with clitics glued to it; a token
+        # outside this set cannot start a name, which spares the clitic analysis of most words.
+        forms = set(self.first_tokens)
+        for t in self.first_tokens:
+            forms.update(p + t for p in _CLITIC_PREFIXES)
+            if t.startswith("ال"):
+                forms.update(p + "لل" + t[2:] for p in ("", "و", "ف"))
+        self.start_forms = frozenset(forms)
         self.longest = max((len(k) for k in self._names), default=1)
 
     def _add(self, form: str, source: str, *, weak: bool) -> None:
@@ -171,20 +180,38 @@ _SPEECH = frozenset({
     "قال", "قالت", "قالوا", "يقول", "تقول", "اضاف", "اضافت", "صرح", "صرحت", "اكد", "اكدت", "اوضح", "اوضحت",
     "تصريح", "تصريحات", "تصريحه", "تصريحها", "حديث", "حديثه", "حديثها", "مقابله", "افاد", "افادت", "كشف", "كشفت",
     "ذكر", "اشار", "اشارت", "اعلن", "اعلنت", "تحدث", "تحدثت", "يضيف", "مضيفا", "مضيفه", "موضحا", "مءكدا", "مشيرا",
-    "ابلغ", "ابلغت", "اعترف", "نفي", "نفت", "رجح", "توقع", "توقعت", "لفت", "لفتت",
+    "ابلغ", "ابلغت", "اعترف", "نفي", "نفت", "رجح", "توقع", "توقعت", "لفت", "لفتت", "يقولون", "قائلا", "قاءلا", "متحدثا",
 })
 _REPORT = frozenset({
     "ذكرت", "ذكر", "افادت", "افاد", "نقلت", "نقل", "اوردت", "اورد", "قالت", "قال", "اعلنت", "نشرت", "نشر", "كشفت",
-    "اشارت", "اكدت", "بثت", "اوضحت", "تقول", "يقول", "اضافت", "تابعت", "اشارت", "افادت", "نسبت", "ادعت", "زعمت",
-    "تحدثت", "اظهرت", "عرضت", "حصلت", "وفقا", "بحسب",
+    "اشارت", "اكدت", "بثت", "اوضحت", "تقول", "يقول", "اضافت", "تابعت", "افادت", "نسبت", "ادعت", "زعمت",
+    "تحدثت", "اظهرت", "عرضت", "حصلت", "وفقا", "بحسب", "اذاعت", "اذاع", "حذرت", "اعتبرت", "رات", "لفتت", "نقلتها",
+    "تناقلت", "تداولت", "كتبت", "كتب", "افردت", "خصصت", "عنونت", "اكدته", "بثته", "نشرتها", "رصدت", "قدرت", "توقعت",
 })
+
+
+def _is_report(token: str) -> bool:
+    """A reporting verb, also with an object pronoun: نقلته, ذكرتها, اوردته."""
+    if _is(token, _REPORT):
+        return True
+    for suffix in ("ها", "ه", "هم"):
+        if token.endswith(suffix) and len(token) > len(suffix) + 2 and _is(token[: -len(suffix)], _REPORT):
+            return True
+    return False
 _ACCORDING = frozenset({"وفقا", "وفق", "بحسب", "حسب", "حسبما", "طبقا", "استنادا", "بحسبما"})
 _RELAY = ("نقلا", "عن")
 _CLITICS_OUTER = ("و", "ف")
 _CLITICS_INNER = ("ل", "ب", "ك")
 _ANON_HEADS = frozenset({"مصدر", "مصادر"})
 _CLITIC_LETTERS = frozenset("وفلبك")
-_SEPARATORS = frozenset("-–—:/|،,")
+_CLITIC_PREFIXES = ("و", "ف", "ل", "ب", "ك", "ول", "وب", "وك", "فل", "فب", "فك")
+# Separators of a byline or dateline; in running text a comma separates clauses, not a dateline.
+_SEPARATORS = frozenset("-–—:/|ـ")
+_BYLINE_SEPARATORS = _SEPARATORS | frozenset("،,;")
+_OPEN_QUOTES = frozenset("«\"“'")
+_CLOSE_QUOTES = frozenset("»\"”'")
+_INTERVIEW = frozenset({"مقابله", "حوار", "حديث", "لقاء", "مقابلته", "مقابلتها", "حديثه", "حديثها", "حوارا", "مقابله"})
+_OBJECT_PRONOUNS = frozenset({"عنه", "عنها", "عنهم", "لها", "له"})
 _ANON_QUALIFIERS = frozenset({
     "مطلع", "مطلعه", "مطلعون", "مطلعين", "امني", "امنيه", "مسءول", "مسءوله", "مسءولون", "رفيع", "رفيعه", "دبلوماسي",
     "دبلوماسيه", "مقرب", "مقربه", "حكومي", "حكوميه", "عسكري", "عسكريه", "موثوقه", "موثوق", "خاصه", "سياسيه", "سياسي",
@@ -198,7 +225,8 @@ _PLACE_NAMES = frozenset({("الرياض",), ("المدينه",), ("مكه",), (
 _PLACE_CONTEXT = frozenset({"الامارات", "المملكه", "الجمهوريه", "مصر", "الدول", "الجامعه", "اللغه", "القمه", "المنطقه"})
 
 
-def _strip_clitics(token: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)
+def _strip_clitics(token: str) -> tuple[tuple[str, str], ...]:
     """``(stem, clitics)`` readings of a token: لرويترز → (رويترز, ل); للجزيره → (الجزيره, ل)."""
     readings = [(token, "")]
     outer_options = [("", token)]
@@ -213,7 +241,7 @@ def _strip_clitics(token: str) -> list[tuple[str, str]]:
                 readings.append((rest[1:], outer + c))
         if rest.startswith("لل") and len(rest) > 3:
             readings.append(("ال" + rest[2:], outer + "ل"))
-    return readings
+    return tuple(readings)
 
 
 def _is(token: str, words: frozenset[str] | set[str]) -> bool:
@@ -245,17 +273,14 @@ def _matches(f: _Field, registry: Registry, outlet_source: str | None) -> list[_
     tokens = f.tokens
     found: list[_Match] = []
     i = 0
-    first_tokens = registry.first_tokens
+    first_tokens, start_forms = registry.first_tokens, registry.start_forms
     while i < len(tokens):
         best: _Match | None = None
         tok = tokens[i]
-        if tok in first_tokens:
-            readings = [(tok, "")]
-        elif tok[0] in _CLITIC_LETTERS:
-            readings = _strip_clitics(tok)
-        else:
+        if tok not in start_forms:
             i += 1
             continue
+        readings = ((tok, ""),) if tok in first_tokens else _strip_clitics(tok)
         for stem, clitics in readings:
             if stem not in registry.first_tokens:
                 continue
@@ -307,97 +332,133 @@ def _line_bounds(raw: str, start: int, end: int) -> tuple[int, int]:
     return line_start, (len(raw) if line_end < 0 else line_end)
 
 
+def _attribution(f: _Field, lead: int, last: int, clitics: str, named: bool) -> CitationKind | None:
+    """The kind of citation the words around a name make of it: "نقلا عن", "وفقا لـ",
+    "قال … لـ", "في مقابلة مع", "ذكرت", "بحسب ما نقلته", "صحيفة X قالت"…; None when
+    nothing attributes. ``named`` is true when a word such as صحيفة/وكالة stands before it."""
+    prev = _before(f, lead, 10)
+    near = [t for t in _before(f, lead, 5) if t not in _OBJECT_PRONOUNS][-4:]
+    if near[-2:] == list(_RELAY) or (len(near) >= 3 and near[-3:-1] == list(_RELAY)):
+        return "relayed_from"
+    if near and near[-1] == "عن" and any(_is_report(w) for w in near[:-1]):
+        return "relayed_from"  # "نقلت رويترز عن التلفزيون السوري"
+    if near and (_is(near[-1], _ACCORDING) or (near[-1] in ("ما", "لما") and len(near) > 1 and _is(near[-2], _ACCORDING))):
+        return "according_to"
+    if len(near) >= 2 and _is_report(near[-1]) and any(_is(w, _ACCORDING) for w in near[:-1]):
+        return "according_to"  # "بحسب ما نقلته", "وفقا لما ذكرته"
+    if "ل" in clitics and any(_is(w, _SPEECH) for w in prev):
+        return "quoted_to"
+    following = f.tokens[last : last + 2]
+    if "ل" in clitics and following[:1] in (["ان"], ["انه"], ["انها"]):
+        return "quoted_to"  # "وقال … لبي بي سي إن"
+    if near and near[-1] == "مع" and any(_is(w, _INTERVIEW) for w in near[:-1] + prev[-6:]):
+        return "quoted_to"  # "في مقابلة تلفزيونية أجراها مع قناة CBS"
+    if near and _is_report(near[-1]) and not clitics:
+        return "reported_by"
+    if len(near) >= 2 and near[-1] == "ما" and (_is_report(near[-2]) or _is(near[-2], _ACCORDING)):
+        return "according_to"
+    if named and following and (_is_report(following[0]) or (len(following) > 1 and _is_report(following[1]))):
+        return "reported_by"  # "صحيفة ليبراسيون قالت", "صحيفة X الأمريكية ذكرت"
+    return None
+
+
 def _classify(f: _Field, m: _Match, registry: Registry) -> CitationKind | None:
-    """How the article cites the matched name, or None when the name is not cited as a source."""
+    """How the article cites the matched name, or None when the name is not cited as a source.
+
+    Strong names need an attribution context. Weak names need more: an agency acronym must
+    stand right after its context word or next to a byline/dateline separator; a newspaper or
+    broadcaster name that is also a word or a place (الوطن, الرياض, كان) must follow a word
+    such as صحيفة/قناة, stand in quotes, follow "المصدر:", or sit alone between separators in
+    a byline. A parenthesis is not enough for those: "(الاتحاد)" after a player's name is his
+    club, "(الرياض)" after a reporter's name is his city.
+    """
     source = registry.sources[m.source]
-    first, clitics = m.first, m.clitics
+    first = m.first
     lead, lead_clitics = _skip_triggers(f, first)
     has_trigger = lead < first
-    clitics = lead_clitics if has_trigger else clitics
-    prev = _before(f, lead, 10)
-    near = _before(f, lead, 3)
+    clitics = lead_clitics if has_trigger else m.clitics
     left, right = _raw_neighbours(f, m.start, m.end)
-    parenthesised = left in "(«\"[" and left != "" and right in ")»\"]" and right != ""
-    line_start, line_end = _line_bounds(f.raw, m.start, m.end)
-    line = f.raw[line_start:line_end]
-    line_tokens = [t for t, a in zip(f.tokens, f.starts) if line_start <= a < line_end]
+    quoted = left in _OPEN_QUOTES and right in _CLOSE_QUOTES and left != "" and right != ""
+    bracketed = left == "(" and right == ")"
+    separators = _BYLINE_SEPARATORS if f.name == "author" else _SEPARATORS
+    # Between separators (or the ends of the field): "الرياض - واس", "واس - نجران", "سبق- الرياض:".
+    framed = (left in separators or left == "") and (right in separators or right == "")
+    weak, agency = m.weak, source.type == "agency"
+    strict = weak and not agency
+    is_place = tuple(f.tokens[m.first : m.last]) in _PLACE_NAMES
 
     # A weak name inside a place name: الإمارات العربية المتحدة, جامعة الدول العربية.
-    if m.weak:
-        if first > 0 and _is(f.tokens[first - 1], _PLACE_CONTEXT) and not has_trigger:
+    if weak and not has_trigger:
+        if first > 0 and _is(f.tokens[first - 1], _PLACE_CONTEXT):
             return None
         if m.last < len(f.tokens) and f.tokens[m.last] == "المتحده":
             return None
 
-    agency = source.type == "agency"
-    strict = m.weak and not agency  # a newspaper or broadcaster name that is also a word or place
-    # "PLACE - SOURCE", "SOURCE - PLACE": a name next to a separator is the source, unless it
-    # is also the name of a place.
-    is_place = tuple(f.tokens[m.first : m.last]) in _PLACE_NAMES
-    after_separator = (left in _SEPARATORS or (f.name == "author" and left == "" and right in _SEPARATORS)) and not is_place
-
     if f.name == "author":
-        if strict and not (has_trigger or parenthesised or after_separator):
+        if not weak or has_trigger or quoted:
+            return "byline"
+        if is_place:
             return None
-        return "byline"
+        if agency and (left in separators or left == "") and right == "(":
+            return "byline"  # "واس (برلين)"
+        return "byline" if (framed or (agency and bracketed)) else None
 
-    kind: CitationKind | None = None
-    if near[-2:] == list(_RELAY) or (len(near) >= 3 and near[-3:-1] == list(_RELAY)):
-        kind = "relayed_from"
-    elif near and (_is(near[-1], _ACCORDING) or (near[-1] in ("ما", "لما") and len(near) > 1 and _is(near[-2], _ACCORDING))):
-        kind = "according_to"
-    elif "ل" in clitics and any(_is(w, _SPEECH) for w in prev):
-        kind = "quoted_to"
-    elif near and near[-1] == "مع" and len(near) >= 2 and _is(near[-2], frozenset({"مقابله", "حوار", "حديث", "لقاء"})):
-        kind = "quoted_to"
-    elif near and _is(near[-1], _REPORT) and not clitics:
-        kind = "reported_by"
-    elif len(near) >= 2 and near[-1] == "ما" and (_is(near[-2], _REPORT) or _is(near[-2], _ACCORDING)):
-        kind = "according_to"
-
+    kind = _attribution(f, lead, m.last, clitics, has_trigger)
     if f.name == "title":
-        colon_after = f.raw[m.end:].lstrip()[:1] in (":", "：")
-        if colon_after and f.raw[: m.start].count(":") == 0:
+        colon_after = f.raw[m.end :].lstrip()[:1] in (":", "：")
+        if colon_after and f.raw[: m.start].count(":") == 0 and not (strict and not (has_trigger or quoted)):
             return "headline_prefix" if kind in (None, "quoted_to") else kind
-        if kind is None and parenthesised:
+        if kind is None and (quoted or bracketed) and not strict:
             return "credit_line"
-        return None if strict and not has_trigger else kind
+        return None if strict and not (has_trigger or quoted) else kind
 
     # Text: headline lines, datelines and credit lines are about where the name sits.
+    line_start, line_end = _line_bounds(f.raw, m.start, m.end)
+    line_first, line_stop = bisect_left(f.starts, line_start), bisect_left(f.starts, line_end)
+    line_tokens = f.tokens[line_first:line_stop]
+    credit_word = "المصدر" in _before(f, lead, 2) or (left == ":" and "المصدر" in line_tokens[:3])
     if kind is None:
-        other = [t for t in line_tokens if t not in f.tokens[m.first : m.last]]
-        position = sum(1 for a in f.starts if line_start <= a < m.start)
+        others = len(line_tokens) - (m.last - m.first)
+        position = m.first - line_first
         first_line = f.raw[:line_start].strip() == ""
-        stripped_line = line.strip()
+        stripped_line = f.raw[line_start:line_end].strip()
         colon_after = f.raw[m.end : line_end].lstrip()[:1] in (":", "：")
-        if "المصدر" in _before(f, lead, 2) or (left in ":" and "المصدر" in line_tokens[:3]):
+        if credit_word:
             kind = "credit_line"
-        elif not first_line and len(other) <= 1 and len(stripped_line) <= 40:
+        elif not first_line and others <= 1 and len(stripped_line) <= 40:
             kind = "credit_line"  # a line of its own: "(وكالات)", "فرانس24/ أ ف ب"
         elif colon_after and "ل" in clitics and position <= 3 and len(line_tokens) <= 25:
             kind = "headline_prefix"  # a headline line of the text: "مصدر لرويترز: …"
         elif "الموافق" in line_tokens and stripped_line.endswith(f.raw[m.start : m.end]):
             kind = "dateline"
-        elif position <= 3 and (after_separator or right in _SEPARATORS or parenthesised) and not (strict and not after_separator):
+        elif position <= 3 and (framed or bracketed or quoted or left in _SEPARATORS or right in _SEPARATORS):
             kind = "dateline"  # "ياوندي - أ.ف.ب:", "(رويترز) -", "واس - نجران"
-        elif first_line and position <= 6 and parenthesised:
+        elif first_line and position <= 6 and (bracketed or quoted):
             kind = "dateline"  # "دبي، الإمارات العربية المتحدة (CNN)--"
-        elif parenthesised:
-            kind = "credit_line"
-        elif len(other) <= 1 and len(stripped_line) <= 40:
+        elif bracketed or quoted:
             kind = "credit_line"
     if kind is None:
         return None
-    if m.weak:
-        if strict and not (has_trigger or parenthesised or after_separator or kind == "credit_line"):
-            return None
-        # An agency acronym counts right after its context word, not ten words later.
-        if agency and kind in ("quoted_to", "reported_by") and not (has_trigger or (near and (near[-1] in _REPORT | _SPEECH))) and "ل" not in clitics:
-            return None
+    if strict:
+        if has_trigger or quoted or credit_word:
+            return kind
+        if kind == "dateline" and framed and not is_place:
+            return kind
+        return None
+    if weak and agency:
+        # An acronym counts right after its context word or in a frame, not ten words later.
+        near = _before(f, lead, 1)
+        if has_trigger or quoted or bracketed or framed or "ل" in clitics:
+            return kind
+        if kind == "dateline" and "الموافق" in line_tokens:
+            return kind  # the SPA dateline: "… 1436 هـ الموافق 10 اغسطس 2015 م واس"
+        if near and (_is_report(near[-1]) or _is(near[-1], _ACCORDING)):
+            return kind
+        return None
     return kind
 
 
-_ANON_STARTS = frozenset(p[0] for p in _ANON_PHRASES)
+_ANON_STARTS = frozenset(p + phrase[0] for phrase in _ANON_PHRASES for p in ("", "و", "ف"))
 
 
 def _anonymous(f: _Field) -> list[Span]:
@@ -412,7 +473,7 @@ def _anonymous(f: _Field) -> list[Span]:
             if {s for s, _ in _strip_clitics(tok)} & _ANON_HEADS and _is(tokens[i + 1], _ANON_QUALIFIERS):
                 spans.append(Span(field_name, f.starts[i], f.ends[i + 1]))
             continue
-        if not _is(tok, _ANON_STARTS):
+        if tok not in _ANON_STARTS:
             continue
         for phrase in _ANON_PHRASES:
             window = tokens[i : i + len(phrase)]

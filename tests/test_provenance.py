@@ -50,7 +50,7 @@ def test_seed_000_cites_nobody_and_has_a_stripped_credit() -> None:
         pytest.param("وصرح لوكالة الأنباء الألمانية (د.ب.أ) بأن مثل هذا الإطار سيمنح الشركات فرصة", "", [("dpa", "quoted_to"), ("dpa", "quoted_to")], id="quoted-to-with-gloss"),
         pytest.param("قال مصدر مطلع لوكالة الأنباء رويترز، إن المفاوضات مستمرة", "", [("reuters", "quoted_to")], id="quoted-to-via-agency-words"),
         pytest.param("وأكد في تصريح لـ\"الجزيرة\" أن الاتفاق قريب", "", [("aljazeera", "quoted_to")], id="clitic-before-quoted-name"),
-        pytest.param("على البنود اللازمة لمنع إيران من امتلاك سلاح نووي، بحسب ما أوردت وكالة «أسوشييتد بريس». وقال الجبير", "", [("ap", "reported_by")], id="reported-by-after-according"),
+        pytest.param("على البنود اللازمة لمنع إيران من امتلاك سلاح نووي، بحسب ما أوردت وكالة «أسوشييتد بريس». وقال الجبير", "", [("ap", "according_to")], id="according-to-what-an-agency-reported"),
         pytest.param("وحسب وكالة الأنباء الألمانية \"د ب أ\"، قال الناطق باسم الوزارة", "", [("dpa", "according_to"), ("dpa", "according_to")], id="according-to-spaced-abbreviation"),
         pytest.param("وذكرت وكالة رويترز نقلا عن وكالة فرانس برس أن", "", [("reuters", "reported_by"), ("afp", "relayed_from")], id="x-relayed-from-y"),
         pytest.param("وقالت الوزارة في بيان.\n(وكالات)", "", [("agencies", "credit_line")], id="agencies-credit-line"),
