@@ -346,7 +346,7 @@ def scan_documents(
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        pairs = _with_passages(verified, corpus, spool, config, progress)
+        pairs = _with_passages(verified, corpus, spool, config, progress, jobs)
         timings["passages"] = time.perf_counter() - clock
     finally:
         spool.close()
@@ -375,36 +375,69 @@ def scan_documents(
     )
 
 
+def _passage_chunk(
+    items: list[tuple[int, int, Scores, str, U32]], docs: dict[int, Document], config: Config
+) -> list[Pair]:
+    """Pairs with their passages for one chunk of verified pairs (runs in a worker process)."""
+    hasher = _worker_hasher()
+    located: dict[int, Located] = {}
+    out = []
+    for i, j, s, relation, shared in items:
+        for k in (i, j):
+            if k not in located:
+                located[k] = locate(docs[k], config, hasher)
+        found = passages(docs[i], docs[j], shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
+        out.append(_pair(docs[i].id, docs[j].id, relation, s, found))  # type: ignore[arg-type]
+    return out
+
+
+_PASSAGE_CHUNK = 4000
+
+
 def _with_passages(
     verified: list[tuple[int, int, Scores, str]],
     corpus: _Corpus,
     spool: _Spool,
     config: Config,
     progress: Progress,
+    jobs: int,
 ) -> list[Pair]:
-    hasher = TokenHasher()
-    # Every document of a verified pair is read back and located once; the located form is
-    # a few arrays (about 10 bytes a token), kept for all of them.
-    involved = sorted({i for i, _, _, _ in verified} | {j for _, j, _, _ in verified})
-    docs: dict[int, Document] = {}
-    located: dict[int, Located] = {}
-    for k, i in enumerate(involved):
-        title, text = spool.text(i)
-        doc = replace(corpus.docs[i], text=text, title=title)
-        located[i] = locate(doc, config, hasher)
-        docs[i] = doc
-        if k % 500 == 0:
-            progress("locate", k, len(involved))
+    """Locate the shared passages of every verified pair, in chunks (in worker processes when
+    ``jobs`` > 1). Pairs are taken in order of their first document, so a chunk reads and
+    locates each document once or a few times; only one chunk's raw text is in memory."""
+    ordered = sorted(verified, key=lambda v: (v[0], v[1]))
+    chunks = [ordered[k : k + _PASSAGE_CHUNK] for k in range(0, len(ordered), _PASSAGE_CHUNK)]
 
-    pairs = []
-    # Sorted by the first document so the spool is read in order and the cache hits.
-    for k, (i, j, s, relation) in enumerate(sorted(verified, key=lambda v: (v[0], v[1]))):
-        a, b = docs[i], docs[j]
-        shared = np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True)
-        found = passages(a, b, shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
-        pairs.append(_pair(a.id, b.id, relation, s, found))  # type: ignore[arg-type]
-        if k % 500 == 0:
-            progress("passages", k, len(verified))
+    def payload(chunk: list[tuple[int, int, Scores, str]]) -> tuple[list[tuple[int, int, Scores, str, U32]], dict[int, Document]]:
+        docs: dict[int, Document] = {}
+        for i, j, _, _ in chunk:
+            for k in (i, j):
+                if k not in docs:
+                    title, text = spool.text(k)
+                    docs[k] = replace(corpus.docs[k], text=text, title=title)
+        items = [
+            (i, j, sc, rel, np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True))
+            for i, j, sc, rel in chunk
+        ]
+        return items, docs
+
+    pairs: list[Pair] = []
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            pairs.extend(_passage_chunk(*payload(chunk), config))
+            progress("passages", len(pairs), len(verified))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: deque[Future[list[Pair]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_passage_chunk, *payload(chunk), config))
+                if len(pending) >= 2 * workers:
+                    pairs.extend(pending.popleft().result())
+                    progress("passages", len(pairs), len(verified))
+            while pending:
+                pairs.extend(pending.popleft().result())
+                progress("passages", len(pairs), len(verified))
     progress("passages", len(verified), len(verified))
     pairs.sort(key=lambda p: (-p.jaccard, p.a, p.b))
     return pairs
