@@ -19,15 +19,16 @@ from dedupe.provenance import Registry, default_registry, extract
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "provenance"
+HELDOUT = ROOT / "fixtures" / "devset" / "provenance_heldout"
 CORPORA = ROOT.parent / "shared" / "corpora"
 FILES = {"saudinewsnet": CORPORA / "saudinewsnet.jsonl.gz", "ant": CORPORA / "ant-multisource.jsonl.gz"}
 SEEDS = ROOT / "fixtures" / "seeds"
 
 
-def load_gold() -> list[dict[str, Any]]:
+def load_gold(folder: Path = DEVSET) -> list[dict[str, Any]]:
     rows = []
     for name in ("articles.jsonl", "seeds.jsonl"):
-        path = DEVSET / name
+        path = folder / name
         if path.exists():
             rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return rows
@@ -55,9 +56,9 @@ def _prf(gold: set[Any], found: set[Any]) -> dict[str, float]:
             "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
 
 
-def evaluate(registry: Registry | None = None) -> dict[str, Any]:
+def evaluate(registry: Registry | None = None, folder: Path = DEVSET) -> dict[str, Any]:
     registry = registry or default_registry()
-    gold_rows = load_gold()
+    gold_rows = load_gold(folder)
     docs = documents(gold_rows)
     gold_pairs: set[tuple[str, str]] = set()
     found_pairs: set[tuple[str, str]] = set()
@@ -86,7 +87,9 @@ def evaluate(registry: Registry | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    out = evaluate()
+    import sys
+
+    out = evaluate(folder=HELDOUT if "--heldout" in sys.argv else DEVSET)
     print(json.dumps({k: v for k, v in out.items() if k not in ("missed", "spurious")}, indent=1))
     print("missed:", out["missed"])
     print("spurious:", out["spurious"])

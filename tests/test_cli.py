@@ -112,3 +112,14 @@ def test_every_command_has_help_and_is_documented(runner: CliRunner, command: st
     assert "Usage:" in result.output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"dedupe {command}" in readme
+
+
+def test_provenance_command_on_the_seeds(runner: CliRunner) -> None:
+    table = runner.invoke(main, ["provenance", str(SEED_003)])
+    assert table.exit_code == 0, table.output
+    assert "reuters" in table.stdout and "headline_prefix" in table.stdout and "quoted_to" in table.stdout
+    assert "anonymous sourcing" in table.stdout
+    result = runner.invoke(main, ["provenance", str(SEED_000), "--format", "json"])
+    assert result.exit_code == 0
+    (record,) = json.loads(result.stdout)
+    assert record["citations"] == [] and record["stripped_credit"] is True

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dedupe.cluster import build_clusters, headline_groups
+import pytest
+
+from dedupe.cluster import build_clusters, headline_groups, near_identical
 from dedupe.models import Pair
 from dedupe.normalize import tokenize
 
@@ -68,11 +70,6 @@ def test_near_identical_headlines_group_across_outlets() -> None:
     ]
     groups = headline_groups(headlines, similarity=92.0, min_tokens=4)
     assert [g.ids for g in groups] == [("1", "2")]
-
-
-import pytest  # noqa: E402
-
-from dedupe.cluster import near_identical  # noqa: E402
 
 
 @pytest.mark.parametrize(
