@@ -10,8 +10,10 @@ __version__ = "0.1.0"
 from .config import Config
 from .errors import ConfigError, DecodeError, DedupeError, DocumentSkipped, FieldError, InputError, ParseError
 from .models import (
+    Citation,
     Cluster,
     ClusterMember,
+    CopyLink,
     Document,
     DocumentSummary,
     Edge,
@@ -20,18 +22,22 @@ from .models import (
     InputProblem,
     Pair,
     Passage,
+    Provenance,
     Report,
     Span,
 )
 from .normalize import normalize, tokenize
 from .pipeline import compare, scan, scan_documents
+from .provenance import Registry, Source, copy_links, default_registry, extract
 
 __all__ = [
     "__version__",
+    "Citation",
     "Cluster",
     "ClusterMember",
     "Config",
     "ConfigError",
+    "CopyLink",
     "DecodeError",
     "DedupeError",
     "Document",
@@ -46,9 +52,15 @@ __all__ = [
     "Pair",
     "ParseError",
     "Passage",
+    "Provenance",
+    "Registry",
     "Report",
+    "Source",
     "Span",
     "compare",
+    "copy_links",
+    "default_registry",
+    "extract",
     "normalize",
     "scan",
     "scan_documents",

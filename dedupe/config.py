@@ -88,6 +88,8 @@ class Config:
     template_min_facts: int = 3
     fact_max_df: int = 0
     """A word in at most this many documents counts as a fact; 0 derives it from the corpus size."""
+    template_min_corpus: int = 1000
+    """Below this many documents, word rarity is not measured and only the weekday test applies."""
     # Cleaning
     min_tokens: int = 10
     """Documents with fewer normalized words are skipped as too short."""
@@ -140,6 +142,7 @@ class Config:
         check(0.0 < self.headline_similarity <= 100.0, "headline_similarity is a 0-100 score")
         check(self.max_passages >= 0, "max_passages must be >= 0")
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
+        check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
         bands, rows = lsh_bands_rows(self.lsh_threshold, self.num_perm, self.lsh_fp_weight)
         object.__setattr__(self, "lsh_bands", bands)
         object.__setattr__(self, "lsh_rows", rows)

@@ -101,6 +101,10 @@ class CopyLink:
     """How the derived article credits the origin: the citation kinds naming its outlet or its sources."""
     origin_sources: tuple[str, ...] = ()
     """The sources that would count as credit: the origin's outlet and the sources it cites."""
+    basis: str = "date"
+    """What decided the direction: ``agency`` (a wire agency's own item), ``date`` (the earlier
+    article), or ``containment`` (no date to tell: the text more fully inside the other); the
+    last is a guess."""
 
 
 @dataclass(frozen=True, slots=True)

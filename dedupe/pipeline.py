@@ -178,8 +178,13 @@ class _Facts:
         else:
             self.values, self.df = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
         self.max_df = config.fact_max_df or max(3, len(corpus.vocab) // 500)
+        # In a small corpus every word is rare and a story's own words are as rare as a
+        # template's slots: document frequency says nothing there, so no facts are drawn.
+        self.enabled = len(corpus.vocab) >= config.template_min_corpus
 
     def of(self, i: int) -> U64:
+        if not self.enabled:
+            return np.empty(0, dtype=np.uint64)
         vocab = self.corpus.vocab[i]
         df = self.df[np.searchsorted(self.values, vocab)]
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])

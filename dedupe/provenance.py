@@ -539,6 +539,14 @@ def _origin_rank(doc_id: str, info: ArticleInfo, contained: float) -> tuple[int,
     return (0 if info.outlet_type == "agency" else 1, _date(info.date), -contained, doc_id)
 
 
+def _basis(origin: ArticleInfo, derived: ArticleInfo) -> str:
+    if (origin.outlet_type == "agency") != (derived.outlet_type == "agency"):
+        return "agency"
+    if origin.date is not None and derived.date is not None and _date(origin.date) != _date(derived.date):
+        return "date"
+    return "containment"
+
+
 def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dict[str, list[CopyLink]]:
     """``copied_from`` links for every derived article of the verified pairs.
 
@@ -573,7 +581,10 @@ def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dic
             credit_sources = ["agencies"]
         kinds = tuple(sorted({k for s in credit_sources for k in d_info.credit_kinds.get(s, ())}))
         links.setdefault(derived, []).append(
-            CopyLink(origin, p.relation, p.jaccard, round(contained, 4), bool(credit_sources), kinds, tuple(sorted(creditable)))
+            CopyLink(
+                origin, p.relation, p.jaccard, round(contained, 4), bool(credit_sources), kinds,
+                tuple(sorted(creditable)), _basis(o_info, d_info),
+            )
         )
     for items in links.values():
         items.sort(key=lambda link: (-link.containment, link.origin))

@@ -56,6 +56,7 @@ def _link(link: CopyLink) -> dict[str, Any]:
         "credited": link.credited,
         "credit": list(link.credit),
         "origin_sources": list(link.origin_sources),
+        "basis": link.basis,
     }
 
 

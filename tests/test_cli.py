@@ -123,3 +123,10 @@ def test_provenance_command_on_the_seeds(runner: CliRunner) -> None:
     assert result.exit_code == 0
     (record,) = json.loads(result.stdout)
     assert record["citations"] == [] and record["stripped_credit"] is True
+
+
+def test_scan_table_lists_uncredited_reuse(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["scan", str(EXAMPLE), "--format", "table", "--quiet"])
+    assert result.exit_code == 0
+    assert "Uncredited reuse" in result.stdout
+    assert "articles copied from another" in result.stdout

@@ -32,6 +32,8 @@ def render_report(report: Report, console: Console, top: int = 10) -> None:
         counts.add_row(f"pairs: {relation.replace('_', ' ')}", str(n))
     counts.add_row("clusters (documents)", f"{s['clusters']} ({s['clustered_documents']})")
     counts.add_row("shared headline groups", str(s["headline_groups"]))
+    counts.add_row("articles copied from another", str(s["copied_articles"]))
+    counts.add_row("… of them without credit", str(s["uncredited_articles"]))
     console.print(counts)
 
     if s["findings"]:
@@ -70,6 +72,23 @@ def render_report(report: Report, console: Console, top: int = 10) -> None:
         for p in sorted(partial, key=lambda p: -max(p.containment_a_in_b, p.containment_b_in_a) * p.shared_shingles)[:top]:
             inner, outer = (p.a, p.b) if p.containment_a_in_b >= p.containment_b_in_a else (p.b, p.a)
             table.add_row(escape(inner), escape(outer), f"{max(p.containment_a_in_b, p.containment_b_in_a):.2f}", f"{p.jaccard:.2f}")
+        console.print(table)
+
+    outlet_of = {d.id: d.outlet for d in report.documents}
+    uncredited = [(d, link) for d in report.documents for link in d.copied_from if not link.credited]
+    if uncredited:
+        table = Table(title=f"Uncredited reuse (of {len(uncredited)} links)")
+        table.add_column("article")
+        table.add_column("outlet")
+        table.add_column("copied from")
+        table.add_column("its outlet")
+        table.add_column("relation")
+        table.add_column("containment", justify="right")
+        for d, link in sorted(uncredited, key=lambda x: (-x[1].containment, x[0].id))[:top]:
+            table.add_row(
+                escape(d.id), escape(d.outlet), escape(link.origin), escape(outlet_of.get(link.origin, "")),
+                link.relation.replace("_", " "), f"{link.containment:.2f}",
+            )
         console.print(table)
 
     flagged = [(d, f) for d in report.documents if not d.skipped for f in d.findings if f.kind in ("repeated_title", "stripped_credit", "scraper_marker")]
