@@ -363,7 +363,11 @@ def scan_documents(
     timings["cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    links = copy_links(pairs, _article_info(corpus, registry))
+    links = copy_links(
+        pairs,
+        _article_info(corpus, registry),
+        lambda source: source in registry.sources and registry.sources[source].type == "agency",
+    )
     timings["provenance_links"] = time.perf_counter() - clock
     summaries = [
         replace(_summary(doc, findings, tokens, len(sh)), provenance=prov, copied_from=tuple(links.get(doc.id, ())))

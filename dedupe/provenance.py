@@ -363,6 +363,11 @@ def _attribution(f: _Field, lead: int, last: int, clitics: str, named: bool) -> 
     return None
 
 
+def _ends_line(raw: str, end: int, line_end: int) -> bool:
+    """Only a closing bracket or quote and punctuation follow ``end`` on its line."""
+    return not any(ch.isalnum() for ch in raw[end:line_end])
+
+
 def _classify(f: _Field, m: _Match, registry: Registry) -> CitationKind | None:
     """How the article cites the matched name, or None when the name is not cited as a source.
 
@@ -434,10 +439,10 @@ def _classify(f: _Field, m: _Match, registry: Registry) -> CitationKind | None:
             kind = "dateline"
         elif position <= 3 and (framed or bracketed or quoted or left in _SEPARATORS or right in _SEPARATORS):
             kind = "dateline"  # "ياوندي - أ.ف.ب:", "(رويترز) -", "واس - نجران"
-        elif first_line and position <= 6 and (bracketed or quoted):
+        elif first_line and position <= 6 and (bracketed or quoted) and f.raw[m.end + 1 : line_end].lstrip()[:1] in _SEPARATORS:
             kind = "dateline"  # "دبي، الإمارات العربية المتحدة (CNN)--"
-        elif bracketed or quoted:
-            kind = "credit_line"
+        elif (bracketed or quoted) and _ends_line(f.raw, m.end, line_end):
+            kind = "credit_line"  # "… (وكالات)" closing a paragraph; mid-sentence, a quoted name is a subject
     if kind is None:
         return None
     if strict:
@@ -547,14 +552,19 @@ def _basis(origin: ArticleInfo, derived: ArticleInfo) -> str:
     return "containment"
 
 
-def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dict[str, list[CopyLink]]:
+def copy_links(
+    pairs: Iterable[Pair], info: Callable[[str], ArticleInfo], agency_source: Callable[[str], bool] = lambda s: False
+) -> dict[str, list[CopyLink]]:
     """``copied_from`` links for every derived article of the verified pairs.
 
     Each duplicate, near-duplicate or partial pair gives one link, from the derived article to
     its likely origin: an agency's own item first, then the earlier article, then the one more
     fully contained in the other. Two copies of a common origin are not linked to each other
     (both already link to it). A link is *credited* when the derived article cites the origin's
-    outlet or any source the origin cites.
+    outlet or any source the origin cites; when it republishes its own outlet's article; or,
+    when the origin is another newspaper, when it credits a wire agency (``agency_source(id)``)
+    in its byline, dateline or a credit line — both papers most likely took the text from that
+    wire (credit ``common_source``).
     """
     reuse = [p for p in pairs if p.relation in ("duplicate", "near_duplicate", "partial")]
     directed: list[tuple[str, str, Pair, float]] = []
@@ -572,6 +582,12 @@ def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dic
         if origins_of.get(derived, set()) & origins_of.get(origin, set()):
             continue  # siblings: both copy a common origin
         d_info, o_info = info(derived), info(origin)
+        if d_info.outlet_source is not None and d_info.outlet_source == o_info.outlet_source:
+            # The outlet republishing its own article (or crawled twice) owes nobody a credit.
+            links.setdefault(derived, []).append(
+                CopyLink(origin, p.relation, p.jaccard, round(contained, 4), True, ("same_outlet",), (o_info.outlet_source,), _basis(o_info, d_info))
+            )
+            continue
         creditable = set(o_info.cited)
         if o_info.outlet_source:
             creditable.add(o_info.outlet_source)
@@ -580,6 +596,16 @@ def copy_links(pairs: Iterable[Pair], info: Callable[[str], ArticleInfo]) -> dic
         if not credit_sources and o_info.outlet_type == "agency" and "agencies" in d_info.cited:
             credit_sources = ["agencies"]
         kinds = tuple(sorted({k for s in credit_sources for k in d_info.credit_kinds.get(s, ())}))
+        if not credit_sources and o_info.outlet_type != "agency":
+            # Two newspapers printing the same text, one of them crediting a wire agency in its
+            # byline or dateline: both most likely took it from that wire, which is credited.
+            wires = sorted(
+                s for s in d_info.cited - {d_info.outlet_source or ""}
+                if agency_source(s) and set(d_info.credit_kinds.get(s, ())) & {"byline", "dateline", "credit_line"}
+            )
+            if wires:
+                credit_sources = wires
+                kinds = ("common_source",)
         links.setdefault(derived, []).append(
             CopyLink(
                 origin, p.relation, p.jaccard, round(contained, 4), bool(credit_sources), kinds,

@@ -178,3 +178,32 @@ def test_credit_to_the_source_the_origin_cites_counts() -> None:
     }
     (link,) = copy_links([_pair("orig", "copy", "near_duplicate", 0.8, 0.8)], info.__getitem__)["copy"]
     assert link.credited and "reuters" in link.origin_sources
+
+
+def test_wire_credit_counts_when_the_matched_origin_is_another_newspaper() -> None:
+    info = {
+        "aleqt": _info("aleqtisadiya", "newspaper", 10, set()),  # dropped the SPA dateline
+        "riyadh": _info("alriyadh", "newspaper", 11, {"spa"}),  # «جدة - واس» in its byline
+        "okaz": _info("okaz", "newspaper", 11, set()),
+    }
+    agency = {"spa"}.__contains__
+    links = copy_links([_pair("aleqt", "riyadh", "near_duplicate", 0.8, 0.8), _pair("aleqt", "okaz", "near_duplicate", 0.8, 0.8)], info.__getitem__, agency)
+    assert [(link.credited, link.credit) for link in links["riyadh"]] == [(True, ("common_source",))]
+    assert [link.credited for link in links["okaz"]] == [False]
+
+
+def test_an_outlet_reposting_its_own_article_is_not_uncredited() -> None:
+    info = {"first": _info("almadina", "newspaper", 10, set()), "again": _info("almadina", "newspaper", 11, set())}
+    (link,) = copy_links([_pair("first", "again", "duplicate", 1.0, 1.0)], info.__getitem__)["again"]
+    assert link.credited and link.credit == ("same_outlet",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("وقال مدير الإعلام في «عكاظ» إن السوق يستقبل زواره طوال الأسبوع", id="quoted-name-as-employer"),
+        pytest.param("وانتقد الرئيس وسائل الإعلام خصوصا «فوكس نيوز» في خطابه أمس", id="quoted-outlet-as-subject"),
+    ],
+)
+def test_quoted_outlet_inside_a_sentence_is_not_a_credit(text: str) -> None:
+    assert cites(text) == []
