@@ -16,13 +16,14 @@ Outlet boilerplate too varied to list is learned from the corpus in :mod:`dedupe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .models import Document, FieldName, Finding, Span
-from .normalize import normalize, tokenize
+from .normalize import line_tokens, normalize, tokenize
 
 __all__ = ["Cleaned", "Line", "clean"]
 
@@ -87,6 +88,7 @@ _WIRE_TITLE_PREFIX = re.compile(
 # Compared after normalization, so a diacritized or respelled credit word is still one.
 _BARE_CREDITS = frozenset({"المصدر", "رابط المصدر", "مصدر الخبر", "المصدر الاصلي", "source", "المصدر رابط"})
 _MIN_REPEAT_TOKENS = 3
+_MAX_RULE_LINE = 500
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 
 _MESSAGES = {
@@ -132,7 +134,8 @@ def _pieces(field: FieldName, raw: str, start: int, end: int, removed: _Collecto
     rules = _rules()
     line = raw[start:end]
     stripped = line.strip()
-    whole = rules.line.fullmatch(stripped)
+    # Whole-line rules describe short furniture lines (every pattern is bounded well below this).
+    whole = rules.line.fullmatch(stripped) if len(stripped) <= _MAX_RULE_LINE else None
     if whole and whole.lastgroup:
         removed.add(rules.kinds[whole.lastgroup][0], stripped, Span(field, start, end))
         return []
@@ -154,8 +157,16 @@ def _pieces(field: FieldName, raw: str, start: int, end: int, removed: _Collecto
     return kept
 
 
-def clean(doc: Document) -> Cleaned:
-    """Decide which parts of ``doc`` are hashed, and record every removal as a finding."""
+def _line_spans(text: str) -> list[tuple[int, int, None]]:
+    return [(m.start(), m.end(), None) for m in _LINE.finditer(text)]
+
+
+def clean(doc: Document, text_offsets: tuple[list[str], list[int], list[int]] | None = None) -> Cleaned:
+    """Decide which parts of ``doc`` are hashed, and record every removal as a finding.
+
+    ``text_offsets`` may pass :func:`dedupe.normalize.token_offsets` of the text when the
+    caller has it already; the lines' tokens are then taken from it.
+    """
     removed = _Collector()
     lines: list[Line] = []
     seen: Counter[tuple[str, ...]] = Counter()
@@ -164,8 +175,8 @@ def clean(doc: Document) -> Cleaned:
     title_in_body: list[Span] = []
     title_tokens: tuple[str, ...] = ()
 
-    def keep(field: FieldName, start: int, end: int, raw: str) -> None:
-        tokens = tuple(tokenize(raw[start:end]))
+    def keep(field: FieldName, start: int, end: int, raw: str, known: list[str] | None = None) -> None:
+        tokens = tuple(tokenize(raw[start:end]) if known is None else known)
         if not tokens:
             return
         span = Span(field, start, end)
@@ -180,6 +191,16 @@ def clean(doc: Document) -> Cleaned:
         lines.append(Line(span, tokens))
 
     title, text = doc.title, doc.text
+    # Tokens of whole lines come from one pass over the text; only lines that lose a piece to a
+    # rule are tokenized again, piece by piece.
+    if text_offsets is None:
+        tokens_of = {start: toks for start, end, toks in line_tokens(text) if start < end}
+    else:
+        all_tokens, starts, _ = text_offsets
+        tokens_of = {
+            start: all_tokens[bisect_left(starts, start) : bisect_left(starts, end)]
+            for start, end, _ in _line_spans(text)
+        }
     content_lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if not m.group().isspace()]
     # A .txt article's title is one of its own lines: hash it once, as part of the text.
     title_is_own_line = doc.title_in_text
@@ -211,8 +232,12 @@ def clean(doc: Document) -> Cleaned:
             content_lines = content_lines[:-1]
             _pieces("text", text, s, e, removed)  # markers on that line are still reported
     for s, e in content_lines:
-        for a, b in _pieces("text", text, s, e, removed):
-            keep("text", a, b, text)
+        pieces = _pieces("text", text, s, e, removed)
+        if pieces == [(s, e)]:
+            keep("text", s, e, text, tokens_of.get(s))
+        else:
+            for a, b in pieces:
+                keep("text", a, b, text)
 
     findings = removed.findings()
     if stripped_credit is not None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["TokenSpan", "normalize", "token_offsets", "token_spans", "tokenize"]
+__all__ = ["TokenSpan", "line_tokens", "normalize", "token_offsets", "token_spans", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,27 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+
+
+def line_tokens(text: str) -> list[tuple[int, int, list[str]]]:
+    """``(start, end, tokens)`` of every line of ``text`` (lines end at \\n, \\r, U+2028, U+2029).
+
+    The whole text is folded once and then cut into lines: folding never adds, removes or
+    merges across a line break, so each line's tokens are those :func:`tokenize` gives it.
+    """
+    raw_lines = _LINE_BREAK.split(text)
+    folded_lines = _LINE_BREAK.split(_fold(text))
+    if len(raw_lines) != len(folded_lines):  # cannot happen with the shipped tables; stay correct anyway
+        folded_lines = [_fold(line) for line in raw_lines]
+    out = []
+    pos = 0
+    for raw, folded in zip(raw_lines, folded_lines):
+        out.append((pos, pos + len(raw), _WORD.findall(folded)))
+        pos += len(raw) + 1
+    return out
+
+
 def normalize(text: str) -> str:
     """The normalized form of ``text``: its tokens joined by single spaces."""
     return " ".join(tokenize(text))
@@ -130,7 +151,8 @@ class TokenSpan:
     end: int
 
 
-_RAW_WORD = re.compile(r"[^\W_]+(?:[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]+[^\W_]*)*")
+# A raw word starts with a letter or digit that survives folding (a run of bare tatweel is no word).
+_RAW_WORD = re.compile(r"[^\W_\u0640][^\W_]*(?:[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]+[^\W_]*)*")
 
 
 def token_offsets(text: str, base: int = 0) -> tuple[list[str], list[int], list[int]]:

@@ -36,7 +36,7 @@ from . import documents as _documents
 from .errors import DocumentSkipped
 from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Passage, Provenance, Relation, Report
 from .provenance import ArticleInfo, Registry, copy_links, default_registry, extract
-from .normalize import tokenize
+from .normalize import token_offsets, tokenize
 from .shingles import TokenHasher, numeric_mask, shingle_set
 from .signatures import permutations, signatures
 from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask
@@ -78,7 +78,9 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
         raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
     if not doc.text.strip():
         raise DocumentSkipped("empty", "no text")
-    cleaned = clean(doc)
+    # With a registry, the text's token offsets serve both cleaning and citation finding.
+    offsets = token_offsets(doc.text) if registry is not None else None
+    cleaned = clean(doc, offsets)
     tokens = cleaned.tokens
     if len(tokens) < config.min_tokens:
         raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
@@ -92,7 +94,7 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
         tuple(tokenize(doc.title)),
         weekday_mask(tokens),
         None if registry is None else extract(
-            doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings)
+            doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
     )
 

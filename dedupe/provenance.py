@@ -488,9 +488,16 @@ def _anonymous(f: _Field) -> list[Span]:
     return spans
 
 
-def extract(doc: Document, registry: Registry | None = None, *, stripped_credit: bool | None = None) -> Provenance:
+def extract(
+    doc: Document,
+    registry: Registry | None = None,
+    *,
+    stripped_credit: bool | None = None,
+    text_offsets: tuple[list[str], list[int], list[int]] | None = None,
+) -> Provenance:
     """The sources ``doc`` cites (title, text and author fields), its anonymous sourcing, and
-    whether a credit was stripped. ``stripped_credit`` may be passed when already known."""
+    whether a credit was stripped. ``stripped_credit`` and the text's
+    :func:`~dedupe.normalize.token_offsets` may be passed when already known."""
     registry = registry or default_registry()
     outlet_source = registry.source_for_outlet(doc.outlet)
     citations: list[Citation] = []
@@ -500,7 +507,8 @@ def extract(doc: Document, registry: Registry | None = None, *, stripped_credit:
             continue
         if name == "title" and doc.title_in_text:
             continue  # the title is a line of the text: its citations are found there
-        f = _Field(name, raw, *token_offsets(raw))  # type: ignore[arg-type]
+        offsets = text_offsets if name == "text" and text_offsets is not None else token_offsets(raw)
+        f = _Field(name, raw, *offsets)  # type: ignore[arg-type]
         previous: tuple[_Match, CitationKind] | None = None
         for m in _matches(f, registry, outlet_source):
             kind = _classify(f, m, registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -126,12 +127,23 @@ def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
     ends: list[int] = []
     in_title: list[bool] = []
     tokens: list[str] = []
-    for line in clean(doc).lines:
+    text_tokens, text_starts, text_ends = token_offsets(doc.text)
+    for line in clean(doc, (text_tokens, text_starts, text_ends)).lines:
         is_title = line.span.field == "title"
+        if not is_title:
+            lo, hi = bisect_left(text_starts, line.span.start), bisect_left(text_starts, line.span.end)
+            # A whole kept line takes its offsets from the one pass over the text; a piece cut
+            # out of a line by a cleaning rule is tokenized on its own, as cleaning did.
+            if tuple(text_tokens[lo:hi]) == line.tokens and (hi == lo or text_ends[hi - 1] <= line.span.end):
+                tokens.extend(text_tokens[lo:hi])
+                starts.extend(text_starts[lo:hi])
+                ends.extend(text_ends[lo:hi])
+                in_title.extend(False for _ in range(hi - lo))
+                continue
         raw = doc.title if is_title else doc.text
-        line_tokens, line_starts, line_ends = token_offsets(raw[line.span.start : line.span.end], base=line.span.start)
+        line_tokens, line_starts_, line_ends = token_offsets(raw[line.span.start : line.span.end], base=line.span.start)
         tokens.extend(line_tokens)
-        starts.extend(line_starts)
+        starts.extend(line_starts_)
         ends.extend(line_ends)
         in_title.extend(is_title for _ in line_tokens)
     n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
