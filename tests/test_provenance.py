@@ -207,3 +207,14 @@ def test_an_outlet_reposting_its_own_article_is_not_uncredited() -> None:
 )
 def test_quoted_outlet_inside_a_sentence_is_not_a_credit(text: str) -> None:
     assert cites(text) == []
+
+
+def test_shared_weak_name_resolves_by_the_publishing_outlet() -> None:
+    saudi = extract(Document("x", "نص الخبر", author="الجزيرة - واس", outlet="aljazirah"))
+    assert [(c.source, c.kind, c.self_cited) for c in saudi.citations] == [("aljazirah", "byline", True), ("spa", "byline", False)]
+    elsewhere = extract(Document("y", "وأكد في مقابلة مع قناة الجزيرة أن الاتفاق قريب", outlet="BBC"))
+    assert elsewhere.sources == ("aljazeera",)
+
+
+def test_glued_quote_before_an_abbreviation() -> None:
+    assert cites('القاهرة"د ب أ" - قال مسؤول مصري إن المحادثات مستمرة') == [("dpa", "dateline")]
