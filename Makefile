@@ -18,9 +18,10 @@ setup: $(STAMP)
 scan: $(STAMP)
 	$(BIN)/dedupe scan fixtures/example --format table
 
-## Type-check and run the test suite (corpus tests skip when ../shared is absent).
+## Type-check, lint and run the test suite (corpus tests skip when ../shared is absent).
 test: $(STAMP)
 	$(BIN)/python -m mypy
+	$(BIN)/python -m ruff check --select F,B --ignore B905 dedupe tests benchmarks
 	$(BIN)/python -m pytest -q
 
 typecheck: $(STAMP)

@@ -7,7 +7,6 @@ Micro precision/recall/F1 over (article, source) pairs, and per kind over (artic
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter
 from pathlib import Path

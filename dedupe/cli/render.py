@@ -121,8 +121,8 @@ def render_pair(pair: Pair | None, a_id: str, b_id: str, console: Console) -> No
     table.add_column("value")
     table.add_row("relation", pair.relation.replace("_", " "))
     table.add_row("jaccard", f"{pair.jaccard:.3f}")
-    table.add_row(f"containment of A in B", f"{pair.containment_a_in_b:.3f}")
-    table.add_row(f"containment of B in A", f"{pair.containment_b_in_a:.3f}")
+    table.add_row("containment of A in B", f"{pair.containment_a_in_b:.3f}")
+    table.add_row("containment of B in A", f"{pair.containment_b_in_a:.3f}")
     table.add_row("shared shingles", f"{pair.shared_shingles} (A {pair.shingles_a}, B {pair.shingles_b})")
     console.print(table)
     for n, p in enumerate(pair.passages, 1):
