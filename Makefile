@@ -19,9 +19,11 @@ scan: $(STAMP)
 	$(BIN)/dedupe scan fixtures/example --format table
 
 ## Type-check, lint and run the test suite (corpus tests skip when ../shared is absent).
+## The Redis index tests start their own redis-server (installed here from Debian's package when missing).
 test: $(STAMP)
+	bash scripts/ensure-redis.sh
 	$(BIN)/python -m mypy
-	$(BIN)/python -m ruff check --select F,B --ignore B905 dedupe tests benchmarks
+	$(BIN)/python -m ruff check --select F,B --ignore B905 dedupe tests benchmarks examples
 	$(BIN)/python -m pytest -q
 
 typecheck: $(STAMP)

@@ -8,8 +8,23 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .config import Config
-from .errors import ConfigError, DecodeError, DedupeError, DocumentSkipped, FieldError, InputError, ParseError
+from .errors import (
+    ArticleNotFound,
+    ConfigError,
+    DecodeError,
+    DedupeError,
+    DocumentSkipped,
+    FieldError,
+    IndexIncompatible,
+    IndexStoreError,
+    IndexUnavailable,
+    InputError,
+    ParseError,
+)
+from .index import Index, open_index
 from .models import (
+    AddResult,
+    CheckResult,
     Citation,
     Cluster,
     ClusterMember,
@@ -19,19 +34,27 @@ from .models import (
     Edge,
     Finding,
     HeadlineGroup,
+    IndexedArticle,
+    IndexStats,
     InputProblem,
+    Match,
     Pair,
     Passage,
     Provenance,
+    Reason,
     Report,
     Span,
 )
 from .normalize import normalize, tokenize
-from .pipeline import compare, scan, scan_documents
+from .pipeline import check, compare, index_documents, scan, scan_documents
+from .policy import Policy, load_policy
 from .provenance import Registry, Source, copy_links, default_registry, extract
 
 __all__ = [
     "__version__",
+    "AddResult",
+    "ArticleNotFound",
+    "CheckResult",
     "Citation",
     "Cluster",
     "ClusterMember",
@@ -47,21 +70,34 @@ __all__ = [
     "FieldError",
     "Finding",
     "HeadlineGroup",
+    "Index",
+    "IndexIncompatible",
+    "IndexStats",
+    "IndexStoreError",
+    "IndexUnavailable",
+    "IndexedArticle",
     "InputError",
     "InputProblem",
+    "Match",
     "Pair",
     "ParseError",
     "Passage",
+    "Policy",
     "Provenance",
+    "Reason",
     "Registry",
     "Report",
     "Source",
     "Span",
+    "check",
     "compare",
     "copy_links",
     "default_registry",
     "extract",
+    "index_documents",
+    "load_policy",
     "normalize",
+    "open_index",
     "scan",
     "scan_documents",
     "tokenize",

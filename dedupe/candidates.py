@@ -18,12 +18,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 from datasketch import MinHashLSH
 
 from .config import Config
 from .signatures import to_minhash
 
-__all__ = ["anchors_of", "anchor_candidates", "lsh_candidates", "candidate_pairs"]
+__all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "candidate_pairs"]
 
 U32 = npt.NDArray[np.uint32]
 Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
@@ -34,6 +35,16 @@ def anchors_of(shingles: U32, modulus: int) -> U32:
         return shingles
     selected: U32 = shingles[shingles % np.uint32(modulus) == 0]
     return selected
+
+
+def band_keys(signature: npt.NDArray[np.uint32], bands: int, rows: int) -> list[int]:
+    """One key per LSH band, for a persistent index's band table: a 64-bit hash of the band's
+    number and its ``rows`` signature values, as a signed integer (SQLite's integer type).
+    Two signatures share a key exactly when they agree on a whole band (up to 64-bit hash
+    collisions), which is the candidate rule of the in-memory LSH."""
+    values = np.ascontiguousarray(signature[: bands * rows], dtype=np.uint32).reshape(bands, rows)
+    keys = np.array([xxhash.xxh3_64_intdigest(values[b].tobytes(), seed=b) for b in range(bands)], dtype=np.uint64)
+    return [int(k) for k in keys.view(np.int64)]
 
 
 def _encode(i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:

@@ -17,6 +17,8 @@ from .errors import ConfigError
 
 # Fields whose change makes previously computed signatures incomparable.
 _SIGNATURE_FIELDS = ("shingle_size", "min_shingle_size", "num_perm", "seed")
+# What a persistent index's stored keys depend on, beyond the signatures.
+_INDEX_FIELDS = _SIGNATURE_FIELDS + ("lsh_bands", "lsh_rows", "anchor_modulus")
 
 
 @lru_cache(maxsize=64)
@@ -168,3 +170,13 @@ class Config:
         """A short digest of the settings that determine signatures."""
         payload = json.dumps({k: getattr(self, k) for k in _SIGNATURE_FIELDS}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def index_fingerprint(self) -> str:
+        """A short digest of the settings a persistent index's stored keys depend on:
+        signatures, LSH bands and rows, anchor selection."""
+        payload = json.dumps({k: getattr(self, k) for k in _INDEX_FIELDS}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_stored(self) -> dict[str, Any]:
+        """The settings that can be passed back to the constructor (no derived fields)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}

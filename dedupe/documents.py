@@ -49,6 +49,7 @@ __all__ = [
     "parse_date",
     "parse_field_option",
     "read_one",
+    "document_from_record",
 ]
 
 ProblemHandler = Callable[[InputProblem], None]
@@ -1255,3 +1256,24 @@ def read_one(
         found = "no document" if count == 0 else f"{count} documents"
         raise InputError(f"expected exactly one document, found {found}", path=shown)
     return first
+
+
+def document_from_record(
+    record: object,
+    *,
+    fields: FieldMap = DEFAULT_FIELDS,
+    fallback_id: str = "article",
+    origin: str = "<request>",
+    on_problem: ProblemHandler | None = None,
+) -> Document:
+    """One document from one already-parsed JSON object (a service request body), with the
+    same field mapping and type rules as the file readers. Raises :class:`FieldError` when
+    the record is not an object, lacks a text field or has a field of the wrong type."""
+    if not isinstance(record, dict):
+        raise FieldError(f"expected a JSON object, got {_json_type(record)}", path=origin)
+    session = _session(fields, None, None, on_problem, None, keep_errors=True)
+    doc = session._build(record, fallback_id, origin, origin, None)
+    if doc is None:
+        assert session.errors, "a record refused without an error"
+        raise session.errors[0]
+    return doc

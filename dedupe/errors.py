@@ -8,7 +8,11 @@ One hierarchy, so callers can catch all of them with ``except DedupeError``::
     │   ├── DecodeError              bytes are not text in a supported encoding
     │   ├── ParseError               a JSON / JSONL / CSV record is malformed
     │   └── FieldError               a record lacks a required field or has a wrong type
-    └── DocumentSkipped              a document was read but is not scanned (empty, too short, too large)
+    ├── DocumentSkipped              a document was read but is not scanned (empty, too short, too large)
+    └── IndexStoreError              a persistent index cannot be used
+        ├── IndexUnavailable(ConnectionError)   cannot be opened or reached (no file, no server)
+        ├── IndexIncompatible        made by another schema version or another shingling config
+        └── ArticleNotFound(KeyError)           no article with that id in the index
 
 Input errors carry where they happened (``path``, ``line``) so a scan can print one
 clear line per problem and go on with the rest.
@@ -60,3 +64,26 @@ class DocumentSkipped(DedupeError):
         self.reason = reason
         self.detail = detail
         super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+class IndexStoreError(DedupeError):
+    """A persistent index cannot be used."""
+
+
+class IndexUnavailable(IndexStoreError, ConnectionError):
+    """The index cannot be opened or its server reached."""
+
+
+class IndexIncompatible(IndexStoreError):
+    """The index was written by another schema version or with another shingling config."""
+
+
+class ArticleNotFound(IndexStoreError, KeyError):
+    """No article with that id is in the index."""
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        super().__init__(f"no article with id {article_id!r} in the index")
+
+    def __str__(self) -> str:
+        return f"no article with id {self.article_id!r} in the index"

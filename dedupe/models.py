@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 Relation = Literal["duplicate", "near_duplicate", "partial", "template", "unrelated"]
 RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
 FieldName = Literal["title", "text"]
@@ -223,3 +226,113 @@ class Report:
     problems: tuple[InputProblem, ...]
     config: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------ index and pre-publish check
+
+Verdict = Literal["pass", "warn", "block"]
+VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "block")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArticle:
+    """One article as a persistent index keeps it: its metadata, what exact verification and
+    the credit check need, and (unless the index keeps text out) its raw title and text."""
+
+    id: str
+    title: str
+    outlet: str
+    date: datetime | None
+    author: str
+    url: str
+    origin: str
+    content_hash: str
+    """Hash of the raw fields, so adding the same article again is recognised as unchanged."""
+    tokens: int
+    shingles: npt.NDArray[np.uint32]
+    numbers: npt.NDArray[np.uint64]
+    weekdays: int
+    signature: npt.NDArray[np.uint32]
+    provenance: Provenance
+    findings: tuple[Finding, ...] = ()
+    text: str | None = None
+    """The raw text; None when the index keeps text out (or it was not asked for)."""
+    title_in_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What one call that adds articles to an index did."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    """(id, reason) of documents read but not indexed (empty, too short, too large)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    url: str
+    articles: int
+    with_text: int
+    outlets: dict[str, int]
+    schema_version: int
+    fingerprint: str
+    created_by: str
+    size_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indexed article the checked one reuses (or is a template of)."""
+
+    id: str
+    title: str
+    outlet: str
+    date: datetime | None
+    url: str
+    relation: Relation
+    jaccard: float
+    containment_in_match: float
+    """Share of the checked article's shingles found in the indexed one."""
+    containment_of_match: float
+    """Share of the indexed article's shingles found in the checked one."""
+    shared_shingles: int
+    same_outlet: bool
+    credited: bool
+    credit: tuple[str, ...] = ()
+    match_sources: tuple[str, ...] = ()
+    """The sources whose naming would credit this match: its outlet and the sources it cites."""
+    passages: tuple[Passage, ...] = ()
+    """Shared passages: ``a`` spans in the checked article, ``b`` spans in the indexed one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a check answered what it answered: one policy rule fired by one match."""
+
+    rule: str
+    verdict: Verdict
+    match: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The answer to "may this article be published as it is?"."""
+
+    id: str
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    matches: tuple[Match, ...]
+    provenance: Provenance
+    findings: tuple[Finding, ...] = ()
+    candidates: int = 0
+    index_articles: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def uncredited(self) -> tuple[str, ...]:
+        """Matched articles reused without crediting them or their sources."""
+        return tuple(m.id for m in self.matches if m.relation != "template" and not m.credited)

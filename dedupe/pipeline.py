@@ -27,21 +27,27 @@ from typing import IO
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
-from .candidates import anchors_of, candidate_pairs
+from .candidates import anchors_of, band_keys, candidate_pairs
 from .clean import clean
 from .cluster import build_clusters, headline_groups
 from .config import Config
 from . import documents as _documents
-from .errors import DocumentSkipped
-from .models import Document, DocumentSummary, Finding, InputProblem, Pair, Passage, Provenance, Relation, Report
-from .provenance import ArticleInfo, Registry, copy_links, default_registry, extract
+from .errors import DocumentSkipped, InputError
+from .index import Entry, Index
+from .models import (
+    AddResult, CheckResult, Document, DocumentSummary, Finding, IndexedArticle, InputProblem, Match, Pair, Passage,
+    Provenance, Reason, Relation, Report,
+)
+from .policy import Policy, strictest
+from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
 from .shingles import TokenHasher, numeric_mask, shingle_set
 from .signatures import permutations, signatures
 from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask
 
-__all__ = ["Progress", "scan", "scan_documents", "compare", "prepare"]
+__all__ = ["Progress", "scan", "scan_documents", "compare", "prepare", "content_hash", "index_documents", "check"]
 
 Progress = Callable[[str, int, int | None], None]
 U32 = npt.NDArray[np.uint32]
@@ -254,18 +260,7 @@ def _article_info(corpus: _Corpus, registry: Registry) -> Callable[[str], Articl
 
     def info(doc_id: str) -> ArticleInfo:
         i = position[doc_id]
-        prov = corpus.provenance[i]
-        outlet_source = prov.outlet_source or registry.source_for_outlet(corpus.docs[i].outlet)
-        kinds: dict[str, list[str]] = {}
-        for c in prov.citations:
-            kinds.setdefault(c.source, []).append(c.kind)
-        return ArticleInfo(
-            outlet_source,
-            registry.sources[outlet_source].type if outlet_source in registry.sources else None,
-            corpus.docs[i].date,
-            frozenset(c.source for c in prov.citations if not c.self_cited),
-            {s: tuple(sorted(set(k))) for s, k in kinds.items()},
-        )
+        return article_info(corpus.provenance[i], corpus.docs[i].outlet, corpus.docs[i].date, registry)
 
     return info
 
@@ -502,3 +497,271 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair | No
     return _pair(a.id, b.id, relation or "unrelated", s, found)
 
 
+
+
+# ------------------------------------------------------------------------ persistent index and check
+
+
+def content_hash(doc: Document) -> str:
+    """A hash of the raw fields of ``doc``: adding an article whose hash is already stored
+    under its id changes nothing."""
+    payload = json.dumps(
+        [doc.id, doc.title, doc.text, doc.outlet, doc.date.isoformat() if doc.date else None, doc.author, doc.url, doc.title_in_text],
+        ensure_ascii=False,
+    )
+    return xxhash.xxh3_128_hexdigest(payload.encode("utf-8"))
+
+
+def _entries(done: list[tuple[Document, Prepared]], config: Config) -> list[Entry]:
+    perms = permutations(config.num_perm, config.seed)
+    sigs = signatures([p.shingles for _, p in done], perms)
+    out = []
+    for (doc, p), sig in zip(done, sigs):
+        article = IndexedArticle(
+            doc.id, doc.title, doc.outlet, doc.date, doc.author, doc.url, doc.origin, content_hash(doc),
+            p.tokens, p.shingles, p.numbers, p.weekdays, sig, p.provenance or Provenance(), p.findings, doc.text,
+            doc.title_in_text,
+        )
+        out.append(Entry(article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist()))
+    return out
+
+
+def index_documents(
+    documents: Iterable[Document],
+    index: Index,
+    *,
+    jobs: int = 1,
+    registry: Registry | None = None,
+    progress: Progress | None = None,
+    batch: int = 500,
+    keep_text: bool = True,
+    force: bool = False,
+    on_commit: Callable[[AddResult], None] | None = None,
+) -> AddResult:
+    """Clean, hash and file documents in ``index``, ``batch`` at a time, each batch in one
+    atomic write; ``on_commit`` hears of each batch once it is durable.
+
+    A document whose id is stored with the same content is left as it is (``unchanged``)
+    unless ``force``: running the same add again after an interruption resumes it. An id
+    stored with other content is replaced.
+    """
+    registry = registry or default_registry()
+    progress = progress or _no_progress
+    config = index.config
+    totals = AddResult()
+    pending_unchanged: list[str] = []
+
+    def needing_work() -> Iterator[Document]:
+        chunk: list[Document] = []
+
+        def flush() -> Iterator[Document]:
+            stored = {} if force else index.content_hashes(d.id for d in chunk)
+            for d in chunk:
+                if stored.get(d.id) == content_hash(d):
+                    pending_unchanged.append(d.id)
+                else:
+                    yield d
+
+        for doc in documents:
+            chunk.append(doc)
+            if len(chunk) >= batch:
+                yield from flush()
+                chunk = []
+        if chunk:
+            yield from flush()
+
+    done: list[tuple[Document, Prepared]] = []
+    skipped: list[tuple[str, str]] = []
+    seen = 0
+
+    def commit() -> None:
+        nonlocal totals, done, skipped
+        entries = _entries(done, config) if done else []
+        replaced = set(index.put(entries, keep_text=keep_text)) if entries else set()
+        result = AddResult(
+            tuple(e.article.id for e in entries if e.article.id not in replaced),
+            tuple(e.article.id for e in entries if e.article.id in replaced),
+            tuple(pending_unchanged),
+            tuple(skipped),
+        )
+        pending_unchanged.clear()
+        done, skipped = [], []
+        totals = AddResult(
+            totals.added + result.added, totals.replaced + result.replaced,
+            totals.unchanged + result.unchanged, totals.skipped + result.skipped,
+        )
+        if on_commit is not None:
+            on_commit(result)
+
+    for doc, outcome in _prepared_stream(needing_work(), config, jobs, registry):
+        seen += 1
+        if isinstance(outcome, DocumentSkipped):
+            skipped.append((doc.id, str(outcome)))
+        else:
+            done.append((doc, outcome))
+        if len(done) + len(skipped) >= batch:
+            commit()
+            progress("index", seen + len(totals.unchanged), None)
+    if done or skipped or pending_unchanged:
+        commit()
+    progress("index", seen + len(totals.unchanged), seen + len(totals.unchanged))
+    return totals
+
+
+def _document_of(article: IndexedArticle) -> Document:
+    return Document(
+        article.id, article.text or "", article.title, article.date, article.outlet, article.author, article.url,
+        article.origin, article.title_in_text,
+    )
+
+
+_SEVERITY: dict[str, int] = {"duplicate": 3, "near_duplicate": 2, "partial": 1, "template": 0}
+
+
+def _is_wire(info: ArticleInfo, registry: Registry) -> bool:
+    """An agency's own item, or an article crediting an agency in its byline, dateline or a
+    credit line (a paper's wire story)."""
+    if info.outlet_type == "agency":
+        return True
+    return any(
+        source in registry.sources and registry.sources[source].type == "agency"
+        and set(info.credit_kinds.get(source, ())) & {"byline", "dateline", "credit_line"}
+        for source in info.cited
+    )
+
+
+def _same_outlet(a: str, b: str, a_source: str | None, b_source: str | None) -> bool:
+    if a_source is not None and a_source == b_source:
+        return True
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+
+
+def _rule_for(match: Match, policy: Policy, wire: bool) -> str | None:
+    if match.relation == "template":
+        return "template"
+    if not policy.counts_as_reuse(match.relation):
+        return None
+    if match.same_outlet:
+        return {"duplicate": "own_duplicate", "near_duplicate": "own_near_duplicate"}.get(match.relation, "own_partial")
+    if wire:
+        return "credited_wire" if match.credited else "uncredited_wire"
+    return "credited_copy" if match.credited else "uncredited_copy"
+
+
+_MESSAGES = {
+    "own_duplicate": "duplicates {outlet}article {id}",
+    "own_near_duplicate": "rewrites {outlet}article {id}",
+    "own_partial": "repeats a passage of {outlet}article {id}",
+    "uncredited_wire": "reuses wire copy {outlet}{id} without naming {sources}",
+    "credited_wire": "reuses wire copy {outlet}{id}, credited",
+    "uncredited_copy": "reuses {outlet}article {id} without crediting {sources}",
+    "credited_copy": "reuses {outlet}article {id}, credited",
+    "template": "shares a template with {outlet}article {id} (other facts)",
+}
+
+
+def check(
+    doc: Document,
+    index: Index,
+    policy: Policy | None = None,
+    *,
+    registry: Registry | None = None,
+    with_passages: bool = True,
+) -> CheckResult:
+    """May ``doc`` be published as it is? Match it against ``index`` and answer with the
+    policy's verdict, the matched articles (with passages in both texts), the article's own
+    citations and its uncredited reuse. ``doc`` is not added to the index; if its id is
+    already there (an update of a published article), it is not matched against itself.
+
+    Raises :class:`~dedupe.errors.InputError` when the article has nothing to check (empty,
+    too short or too large).
+    """
+    policy = policy or Policy()
+    registry = registry or default_registry()
+    config = index.config
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    hasher = _worker_hasher()
+    try:
+        prepared = prepare(doc, config, hasher, registry)
+    except DocumentSkipped as skip:
+        raise InputError(f"nothing to check: {skip}", path=doc.origin or None) from skip
+    sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
+    timings["prepare"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    by_band, by_anchor = index.lookup(
+        band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(prepared.shingles, config.anchor_modulus).tolist(),
+        config.anchor_max_docs,
+    )
+    candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared}) - {doc.id}
+    stored = index.get_many(sorted(candidates))
+    size = len(index)
+    timings["lookup"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    outlet = doc.outlet or policy.outlet
+    prov = prepared.provenance or Provenance()
+    mine = article_info(prov, outlet, doc.date, registry)
+    is_agency = lambda source: source in registry.sources and registry.sources[source].type == "agency"  # noqa: E731
+    # Rare words need document frequencies the index does not keep; numbers are facts in any
+    # index large enough for the template test (as in a scan of that size).
+    use_facts = size >= config.template_min_corpus
+    found: list[tuple[Match, bool, Scores]] = []
+    for article in stored.values():
+        s = score(prepared.shingles, article.shingles)
+        relation: Relation | None = relation_of(s, config)
+        if relation is None:
+            continue
+        mine_smaller = len(prepared.shingles) <= len(article.shingles)
+        facts = (prepared.numbers if mine_smaller else article.numbers) if use_facts else np.empty(0, dtype=np.uint64)
+        other_numbers = article.numbers if mine_smaller else prepared.numbers
+        if is_template(s, facts, other_numbers, config, (prepared.weekdays, article.weekdays)):
+            relation = "template"
+        theirs = article_info(article.provenance, article.outlet, article.date, registry)
+        credited, credit, creditable = credit_for(mine, theirs, is_agency)
+        same = _same_outlet(outlet, article.outlet, mine.outlet_source, theirs.outlet_source)
+        match = Match(
+            article.id, article.title, article.outlet, article.date, article.url, relation,
+            round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4), s.shared,
+            same, credited or same, credit, creditable,
+        )
+        found.append((match, _is_wire(theirs, registry), s))
+    found.sort(key=lambda m: (-_SEVERITY[m[0].relation], -max(m[0].containment_in_match, m[0].containment_of_match), m[0].id))
+    found = found[: policy.max_matches]
+    timings["verify"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    if with_passages and policy.passages and config.max_passages:
+        with_text = [m.id for m, _, _ in found if m.relation != "template"][: policy.passages]
+        texts = index.get_many(with_text, text=True)
+        mine_located = locate(doc, config, hasher) if texts else None
+        shown: dict[str, tuple[Passage, ...]] = {}
+        for match_id in with_text:
+            kept = texts.get(match_id)
+            if kept is None or kept.text is None or mine_located is None:
+                continue
+            other = _document_of(kept)
+            shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
+            shown[match_id] = tuple(passages(doc, other, shared, config, hasher, (mine_located, locate(other, config, hasher))))
+        found = [(replace(m, passages=shown.get(m.id, ())), wire, s) for m, wire, s in found]
+    timings["passages"] = time.perf_counter() - clock
+
+    reasons: list[Reason] = []
+    for match, wire, _ in found:
+        rule = _rule_for(match, policy, wire)
+        if rule is None:
+            continue
+        sources = " or ".join(match.match_sources) or "its source"
+        message = _MESSAGES[rule].format(outlet=f"{match.outlet} " if match.outlet else "", id=match.id, sources=sources)
+        reasons.append(Reason(rule, policy.verdict(rule), match.id, message))
+    kinds = {f.kind for f in prepared.findings}
+    if "scraper_marker" in kinds:
+        reasons.append(Reason("scraper_markers", policy.verdict("scraper_markers"), None, "the text carries scraper markers"))
+    if "stripped_credit" in kinds:
+        reasons.append(Reason("stripped_credit", policy.verdict("stripped_credit"), None, "a credit line whose source was stripped"))
+    reasons.sort(key=lambda r: -("pass", "warn", "block").index(r.verdict))
+    return CheckResult(
+        doc.id, strictest(r.verdict for r in reasons), tuple(reasons), tuple(m for m, _, _ in found), prov,
+        prepared.findings, len(candidates), size, {k: round(v, 6) for k, v in timings.items()},
+    )

@@ -38,7 +38,7 @@ from .errors import ConfigError
 from .models import Citation, CitationField, CitationKind, CopyLink, Document, FieldName, Pair, Provenance, Span
 from .normalize import normalize, token_offsets
 
-__all__ = ["Registry", "Source", "copy_links", "default_registry", "extract"]
+__all__ = ["ArticleInfo", "Registry", "Source", "article_info", "copy_links", "credit_for", "default_registry", "extract"]
 
 SOURCE_TYPES = ("agency", "broadcaster", "newspaper", "site")
 
@@ -540,6 +540,21 @@ class ArticleInfo:
     """Source id → the kinds of citation naming it."""
 
 
+def article_info(prov: Provenance, outlet: str, date: datetime | None, registry: Registry) -> ArticleInfo:
+    """The :class:`ArticleInfo` of an article from its citations, outlet and date."""
+    outlet_source = prov.outlet_source or registry.source_for_outlet(outlet)
+    kinds: dict[str, list[str]] = {}
+    for c in prov.citations:
+        kinds.setdefault(c.source, []).append(c.kind)
+    return ArticleInfo(
+        outlet_source,
+        registry.sources[outlet_source].type if outlet_source in registry.sources else None,
+        date,
+        frozenset(c.source for c in prov.citations if not c.self_cited),
+        {s: tuple(sorted(set(k))) for s, k in kinds.items()},
+    )
+
+
 def _date(d: datetime | None) -> datetime:
     if d is None:
         return _FAR_FUTURE
@@ -558,6 +573,39 @@ def _basis(origin: ArticleInfo, derived: ArticleInfo) -> str:
     if origin.date is not None and derived.date is not None and _date(origin.date) != _date(derived.date):
         return "date"
     return "containment"
+
+
+def credit_for(
+    derived: ArticleInfo, origin: ArticleInfo, agency_source: Callable[[str], bool] = lambda s: False
+) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """Whether ``derived`` credits the article it copies: ``(credited, how, creditable)``.
+
+    *how* is the citation kinds naming the origin's outlet or sources (``same_outlet`` for an
+    outlet's own article, ``common_source`` for a wire credited by two newspapers);
+    *creditable* is the sources that would count as credit.
+    """
+    if derived.outlet_source is not None and derived.outlet_source == origin.outlet_source:
+        # The outlet republishing its own article (or crawled twice) owes nobody a credit.
+        return True, ("same_outlet",), (origin.outlet_source,)
+    creditable = set(origin.cited)
+    if origin.outlet_source:
+        creditable.add(origin.outlet_source)
+    creditable.discard(derived.outlet_source or "")
+    credit_sources = sorted(creditable & derived.cited)
+    if not credit_sources and origin.outlet_type == "agency" and "agencies" in derived.cited:
+        credit_sources = ["agencies"]
+    kinds = tuple(sorted({k for s in credit_sources for k in derived.credit_kinds.get(s, ())}))
+    if not credit_sources and origin.outlet_type != "agency":
+        # Two newspapers printing the same text, one of them crediting a wire agency in its
+        # byline or dateline: both most likely took it from that wire, which is credited.
+        wires = sorted(
+            s for s in derived.cited - {derived.outlet_source or ""}
+            if agency_source(s) and set(derived.credit_kinds.get(s, ())) & {"byline", "dateline", "credit_line"}
+        )
+        if wires:
+            credit_sources = wires
+            kinds = ("common_source",)
+    return bool(credit_sources), kinds, tuple(sorted(creditable))
 
 
 def copy_links(
@@ -590,35 +638,9 @@ def copy_links(
         if origins_of.get(derived, set()) & origins_of.get(origin, set()):
             continue  # siblings: both copy a common origin
         d_info, o_info = info(derived), info(origin)
-        if d_info.outlet_source is not None and d_info.outlet_source == o_info.outlet_source:
-            # The outlet republishing its own article (or crawled twice) owes nobody a credit.
-            links.setdefault(derived, []).append(
-                CopyLink(origin, p.relation, p.jaccard, round(contained, 4), True, ("same_outlet",), (o_info.outlet_source,), _basis(o_info, d_info))
-            )
-            continue
-        creditable = set(o_info.cited)
-        if o_info.outlet_source:
-            creditable.add(o_info.outlet_source)
-        creditable.discard(d_info.outlet_source or "")
-        credit_sources = sorted(creditable & d_info.cited)
-        if not credit_sources and o_info.outlet_type == "agency" and "agencies" in d_info.cited:
-            credit_sources = ["agencies"]
-        kinds = tuple(sorted({k for s in credit_sources for k in d_info.credit_kinds.get(s, ())}))
-        if not credit_sources and o_info.outlet_type != "agency":
-            # Two newspapers printing the same text, one of them crediting a wire agency in its
-            # byline or dateline: both most likely took it from that wire, which is credited.
-            wires = sorted(
-                s for s in d_info.cited - {d_info.outlet_source or ""}
-                if agency_source(s) and set(d_info.credit_kinds.get(s, ())) & {"byline", "dateline", "credit_line"}
-            )
-            if wires:
-                credit_sources = wires
-                kinds = ("common_source",)
+        credited, kinds, creditable = credit_for(d_info, o_info, agency_source)
         links.setdefault(derived, []).append(
-            CopyLink(
-                origin, p.relation, p.jaccard, round(contained, 4), bool(credit_sources), kinds,
-                tuple(sorted(creditable)), _basis(o_info, d_info),
-            )
+            CopyLink(origin, p.relation, p.jaccard, round(contained, 4), credited, kinds, creditable, _basis(o_info, d_info))
         )
     for items in links.values():
         items.sort(key=lambda link: (-link.containment, link.origin))

@@ -14,9 +14,12 @@ from datetime import datetime
 from typing import IO, Any
 
 from . import __version__
-from .models import Citation, Cluster, CopyLink, DocumentSummary, Finding, HeadlineGroup, InputProblem, Pair, Passage, Provenance, Report, Span
+from .models import (
+    AddResult, CheckResult, Citation, Cluster, CopyLink, DocumentSummary, Finding, HeadlineGroup, IndexedArticle, IndexStats,
+    InputProblem, Match, Pair, Passage, Provenance, Report, Span,
+)
 
-__all__ = ["SCHEMA_VERSION", "citation_to_dict", "provenance_to_dict", "pair_to_dict", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS"]
+__all__ = ["SCHEMA_VERSION", "citation_to_dict", "provenance_to_dict", "provenance_from_dict", "finding_to_dict", "finding_from_dict", "pair_to_dict", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS", "check_to_dict", "add_result_to_dict", "stats_to_dict", "article_to_dict"]
 
 SCHEMA_VERSION = "1.0"
 
@@ -45,6 +48,31 @@ def provenance_to_dict(p: Provenance) -> dict[str, Any]:
         "anonymous": [_span(s) for s in p.anonymous],
         "stripped_credit": p.stripped_credit,
     }
+
+
+def _span_from(d: dict[str, Any]) -> Span:
+    return Span(d["field"], int(d["start"]), int(d["end"]))
+
+
+def provenance_from_dict(d: dict[str, Any]) -> Provenance:
+    """The inverse of :func:`provenance_to_dict`."""
+    return Provenance(
+        tuple(
+            Citation(c["source"], c["kind"], c["field"], int(c["start"]), int(c["end"]), c["surface"], bool(c["self"]))
+            for c in d.get("citations", ())
+        ),
+        tuple(_span_from(s) for s in d.get("anonymous", ())),
+        bool(d.get("stripped_credit", False)),
+        d.get("outlet_source"),
+    )
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return _finding(f)
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    return Finding(d["kind"], d["message"], int(d.get("count", 1)), tuple(_span_from(s) for s in d.get("spans", ())))
 
 
 def _link(link: CopyLink) -> dict[str, Any]:
@@ -208,3 +236,90 @@ def write_csv(report: Report, out: IO[str]) -> None:
             f"{first.a.field}:{first.a.start}-{first.a.end}" if first else "",
             f"{first.b.field}:{first.b.start}-{first.b.end}" if first else "",
         ])
+
+
+# ---------------------------------------------------------------------- index and pre-publish check
+
+
+def _match(m: Match) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "outlet": m.outlet,
+        "date": _date(m.date),
+        "url": m.url,
+        "relation": m.relation,
+        "jaccard": m.jaccard,
+        "containment_in_match": m.containment_in_match,
+        "containment_of_match": m.containment_of_match,
+        "shared_shingles": m.shared_shingles,
+        "same_outlet": m.same_outlet,
+        "credited": m.credited,
+        "credit": list(m.credit),
+        "match_sources": list(m.match_sources),
+        "passages": [
+            {"article": _span(p.a), "match": _span(p.b), "article_text": p.a_text, "match_text": p.b_text, "shingles": p.shingles}
+            for p in m.passages
+        ],
+    }
+
+
+def check_to_dict(r: CheckResult) -> dict[str, Any]:
+    """A check's answer, as ``dedupe check --format json`` and ``POST /v1/check`` give it
+    (layout in ``dedupe/schema/check.schema.json``)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": r.id,
+        "verdict": r.verdict,
+        "reasons": [{"rule": x.rule, "verdict": x.verdict, "match": x.match, "message": x.message} for x in r.reasons],
+        "matches": [_match(m) for m in r.matches],
+        "uncredited": list(r.uncredited),
+        "provenance": provenance_to_dict(r.provenance),
+        "findings": [_finding(f) for f in r.findings],
+        "candidates": r.candidates,
+        "index_articles": r.index_articles,
+        "timings": r.timings,
+    }
+
+
+def add_result_to_dict(r: AddResult) -> dict[str, Any]:
+    return {
+        "added": list(r.added),
+        "replaced": list(r.replaced),
+        "unchanged": list(r.unchanged),
+        "skipped": [{"id": i, "reason": reason} for i, reason in r.skipped],
+    }
+
+
+def stats_to_dict(s: IndexStats) -> dict[str, Any]:
+    return {
+        "url": s.url,
+        "articles": s.articles,
+        "with_text": s.with_text,
+        "outlets": s.outlets,
+        "schema_version": s.schema_version,
+        "index_fingerprint": s.fingerprint,
+        "created_by": s.created_by,
+        "size_bytes": s.size_bytes,
+    }
+
+
+def article_to_dict(a: IndexedArticle, *, text: bool = True) -> dict[str, Any]:
+    """A stored article: metadata, citations and (when kept and asked for) its raw text."""
+    out: dict[str, Any] = {
+        "id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "date": _date(a.date),
+        "author": a.author,
+        "url": a.url,
+        "origin": a.origin,
+        "content_hash": a.content_hash,
+        "tokens": a.tokens,
+        "shingles": int(len(a.shingles)),
+        "provenance": provenance_to_dict(a.provenance),
+        "findings": [_finding(f) for f in a.findings],
+    }
+    if text:
+        out["text"] = a.text
+    return out

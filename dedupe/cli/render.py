@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import Document, Pair, Provenance, Report
+from ..models import CheckResult, Document, IndexStats, Pair, Provenance, Report
 from ..provenance import Registry
 from ..report import summary
 
@@ -156,3 +156,51 @@ def render_provenance(doc: Document, prov: Provenance, registry: Registry, conso
     if flags:
         console.print("flags: " + "; ".join(flags))
     console.print()
+
+
+_VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "block": "bold red"}
+
+
+def render_check(result: CheckResult, console: Console) -> None:
+    style = _VERDICT_STYLE[result.verdict]
+    console.print(f"[{style}]{result.verdict.upper()}[/{style}]  {escape(result.id)}  "
+                  f"({len(result.matches)} matched of {result.candidates} candidates; index of {result.index_articles:,} articles)")
+    for reason in result.reasons:
+        rs = _VERDICT_STYLE[reason.verdict]
+        console.print(f"  [{rs}]{reason.verdict}[/{rs}]  {reason.rule}: {escape(reason.message)}", highlight=False)
+    if result.matches:
+        table = Table()
+        for column in ("match", "outlet", "date", "relation", "jaccard", "in match", "of match", "credited"):
+            table.add_column(column)
+        for m in result.matches:
+            table.add_row(
+                escape(_short(m.id, 28)), escape(m.outlet), m.date.date().isoformat() if m.date else "",
+                m.relation.replace("_", " "), f"{m.jaccard:.2f}", f"{m.containment_in_match:.2f}",
+                f"{m.containment_of_match:.2f}", ("yes: " + ", ".join(m.credit)) if m.credited else "no",
+            )
+        console.print(table)
+    cited = ", ".join(dict.fromkeys(c.source for c in result.provenance.citations)) or "none"
+    console.print(f"cites: {escape(cited)}")
+    # Passages below the table, whole: terminals render long right-to-left text poorly in cells.
+    for m in result.matches:
+        for n, p in enumerate(m.passages, 1):
+            console.print(
+                f"\n[bold]{escape(m.id)} passage {n}[/bold]  article {p.a.field}[{p.a.start}:{p.a.end}]  "
+                f"match {p.b.field}[{p.b.start}:{p.b.end}]  ({p.shingles} shingles)"
+            )
+            console.print(p.a_text, markup=False, highlight=False)
+
+
+def render_stats(stats: IndexStats, console: Console) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column("what")
+    table.add_column("value")
+    table.add_row("index", escape(stats.url))
+    table.add_row("articles", f"{stats.articles:,} ({stats.with_text:,} with text)")
+    table.add_row("schema", f"{stats.schema_version} (written by {escape(stats.created_by)})")
+    table.add_row("settings", stats.fingerprint)
+    if stats.size_bytes is not None:
+        table.add_row("size", f"{stats.size_bytes / 1e6:.1f} MB")
+    top = list(stats.outlets.items())[:10]
+    table.add_row("outlets", escape(", ".join(f"{o or '(none)'} {n:,}" for o, n in top) + (" …" if len(stats.outlets) > 10 else "")))
+    console.print(table)

@@ -1,0 +1,233 @@
+"""What every index backend stores and answers, and the one record layout they share.
+
+An index is a durable store of articles (metadata, shingle set, signature, citations and,
+unless kept out, raw text) plus two lookup tables built from them: LSH band keys and anchors.
+The lookup tables are derived data: each entry stores the keys it was filed under, so it can
+be unfiled exactly when the article is replaced or removed.
+
+Backends implement storage only; cleaning, hashing, verification and the verdict live in
+:mod:`dedupe.pipeline`, so every backend gives the same answers on the same articles.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .. import __version__
+from ..config import Config
+from ..errors import IndexIncompatible
+from ..models import IndexedArticle, IndexStats
+from ..report import finding_from_dict, finding_to_dict, provenance_from_dict, provenance_to_dict
+
+__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "decode_article", "encode_article"]
+
+SCHEMA_VERSION = 1
+"""Version of the stored layout. Raise it when the layout changes, and give each backend a
+migration from the previous version (or a clear refusal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An article to file, with the keys it is filed under."""
+
+    article: IndexedArticle
+    band_keys: Sequence[int]
+    anchors: Sequence[int]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexMeta:
+    """What an index records about itself when it is created."""
+
+    schema_version: int
+    config: Config
+    created_by: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "schema_version": str(self.schema_version),
+            "config": json.dumps(self.config.to_stored(), sort_keys=True),
+            "index_fingerprint": self.config.index_fingerprint(),
+            "created_by": self.created_by,
+        }
+
+    @classmethod
+    def new(cls, config: Config) -> IndexMeta:
+        return cls(SCHEMA_VERSION, config, f"dedupe-arabic-news {__version__}")
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, str], where: str) -> IndexMeta:
+        try:
+            version = int(raw["schema_version"])
+        except (KeyError, ValueError):
+            raise IndexIncompatible(f"{where} is not a dedupe index (no schema version in its metadata)") from None
+        if version > SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"{where} was written by a newer dedupe ({raw.get('created_by', 'unknown version')}, index schema "
+                f"{version}); this is dedupe-arabic-news {__version__}, which reads schema {SCHEMA_VERSION}: upgrade the package"
+            )
+        if version < SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"{where} uses index schema {version}, which this version cannot migrate (it reads {SCHEMA_VERSION}): "
+                "rebuild it with `dedupe index export` from the old version and `dedupe index add`"
+            )
+        return cls(version, Config.from_dict(json.loads(raw["config"])), raw.get("created_by", ""))
+
+    def settle(self, wanted: Config | None, where: str) -> Config:
+        """The config to work with: the index's own, or ``wanted`` when it files articles the
+        same way (thresholds that only affect verification may differ)."""
+        if wanted is None:
+            return self.config
+        if wanted.index_fingerprint() != self.config.index_fingerprint():
+            stored = self.config
+            raise IndexIncompatible(
+                f"{where} was built with other shingling/LSH settings (shingle_size={stored.shingle_size}, "
+                f"num_perm={stored.num_perm}, seed={stored.seed}, bands×rows={stored.lsh_bands}×{stored.lsh_rows}, "
+                f"anchor_modulus={stored.anchor_modulus}) than asked for: open it without those options, or build a new index"
+            )
+        return wanted
+
+
+def _array_bytes(a: npt.NDArray[Any]) -> bytes:
+    return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+
+
+def encode_article(entry: Entry, *, keep_text: bool) -> dict[str, Any]:
+    """The stored fields of one entry (bytes for arrays and text, str or int otherwise)."""
+    a = entry.article
+    meta = {
+        "id": a.id, "title": a.title, "outlet": a.outlet, "date": a.date.isoformat() if a.date else None,
+        "author": a.author, "url": a.url, "origin": a.origin, "content_hash": a.content_hash,
+        "tokens": a.tokens, "weekdays": a.weekdays, "title_in_text": a.title_in_text,
+        "provenance": provenance_to_dict(a.provenance),
+        "findings": [finding_to_dict(f) for f in a.findings],
+    }
+    return {
+        "meta": json.dumps(meta, ensure_ascii=False),
+        "shingles": _array_bytes(a.shingles.astype(np.uint32, copy=False)),
+        "numbers": _array_bytes(a.numbers.astype(np.uint64, copy=False)),
+        "signature": _array_bytes(a.signature.astype(np.uint32, copy=False)),
+        "band_keys": np.asarray(entry.band_keys, dtype="<i8").tobytes(),
+        "anchors": np.asarray(entry.anchors, dtype="<u4").tobytes(),
+        "text": zlib.compress(a.text.encode("utf-8"), 1) if keep_text and a.text is not None else None,
+    }
+
+
+def decode_article(fields: Mapping[str, Any], *, with_text: bool) -> IndexedArticle:
+    meta = json.loads(fields["meta"])
+    raw_text = fields.get("text") if with_text else None
+    return IndexedArticle(
+        id=meta["id"],
+        title=meta["title"],
+        outlet=meta["outlet"],
+        date=datetime.fromisoformat(meta["date"]) if meta["date"] else None,
+        author=meta["author"],
+        url=meta["url"],
+        origin=meta["origin"],
+        content_hash=meta["content_hash"],
+        tokens=int(meta["tokens"]),
+        shingles=np.frombuffer(fields["shingles"], dtype="<u4").astype(np.uint32),
+        numbers=np.frombuffer(fields["numbers"], dtype="<u8").astype(np.uint64),
+        weekdays=int(meta["weekdays"]),
+        signature=np.frombuffer(fields["signature"], dtype="<u4").astype(np.uint32),
+        provenance=provenance_from_dict(meta["provenance"]),
+        findings=tuple(finding_from_dict(f) for f in meta["findings"]),
+        text=zlib.decompress(raw_text).decode("utf-8") if raw_text else None,
+        title_in_text=bool(meta.get("title_in_text", False)),
+    )
+
+
+def stored_keys(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
+    """The band keys and anchors a stored article was filed under."""
+    return (
+        np.frombuffer(fields["band_keys"], dtype="<i8").tolist(),
+        np.frombuffer(fields["anchors"], dtype="<u4").tolist(),
+    )
+
+
+class Index(ABC):
+    """A persistent index of articles. Open one with :func:`dedupe.open_index`.
+
+    Writes are atomic per call: after :meth:`put` returns, every entry it was given is stored
+    (and survives a crash of the process); if it raises or the process dies during it, none
+    is. Adding an id that is already stored replaces it.
+    """
+
+    url: str
+    config: Config
+    meta: IndexMeta
+
+    @abstractmethod
+    def put(self, entries: Sequence[Entry], *, keep_text: bool = True) -> list[str]:
+        """File the entries, replacing stored articles with the same ids; return the ids that
+        were replaced."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[str]) -> list[str]:
+        """Remove articles; return the ids that were there."""
+
+    @abstractmethod
+    def get_many(self, ids: Iterable[str], *, text: bool = False) -> dict[str, IndexedArticle]:
+        """The stored articles among ``ids`` (unknown ids are left out)."""
+
+    @abstractmethod
+    def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The stored content hash of each known id among ``ids``."""
+
+    @abstractmethod
+    def lookup(self, band_keys: Sequence[int], anchors: Sequence[int], max_anchor_docs: int) -> tuple[set[str], dict[str, int]]:
+        """Articles filed under any of ``band_keys``, and for each article the number of
+        ``anchors`` it shares, counting only anchors filed for at most ``max_anchor_docs``
+        articles (more make it a stock phrase)."""
+
+    @abstractmethod
+    def ids(self) -> Iterator[str]:
+        """Every stored id, in a stable order."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def stats(self) -> IndexStats: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def get(self, article_id: str, *, text: bool = True) -> IndexedArticle | None:
+        return self.get_many([article_id], text=text).get(article_id)
+
+    def export(self, *, text: bool = True, batch: int = 500) -> Iterator[IndexedArticle]:
+        """Every stored article, in id order."""
+        pending: list[str] = []
+        for article_id in self.ids():
+            pending.append(article_id)
+            if len(pending) >= batch:
+                found = self.get_many(pending, text=text)
+                yield from (found[i] for i in pending if i in found)
+                pending = []
+        if pending:
+            found = self.get_many(pending, text=text)
+            yield from (found[i] for i in pending if i in found)
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def outlet_counts(outlets: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outlet in outlets:
+        counts[outlet] = counts.get(outlet, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
