@@ -727,7 +727,11 @@ class _Session:
         )
         preview = preview.lstrip()
         if preview.startswith("["):
-            return "json"
+            # "[ad_1]" opening a scraped article is text; a JSON array holds values.
+            inner = preview[1:].lstrip()
+            if not inner or inner[0] in '{["-]0123456789' or inner.startswith(("true", "false", "null")):
+                return "json"
+            return "txt"
         if not preview.startswith("{"):
             return "txt"
         first, newline, rest = preview.partition("\n")

@@ -321,10 +321,17 @@ def _skip_triggers(f: _Field, index: int) -> tuple[int, str]:
     return j, clitics
 
 
+_INLINE_SPACE = " \t\u00a0\u200e\u200f"
+
+
 def _raw_neighbours(f: _Field, start: int, end: int) -> tuple[str, str]:
-    before = f.raw[:start].rstrip()
-    after = f.raw[end:].lstrip()
-    return (before[-1:] if before else ""), (after[:1] if after else "")
+    """The characters next to a span, skipping spaces but not line breaks: a line's edge is
+    ``""`` like the field's ("الرياض - واس" on a line of its own is framed)."""
+    before = f.raw[:start].rstrip(_INLINE_SPACE)
+    after = f.raw[end:].lstrip(_INLINE_SPACE)
+    left = before[-1:] if before else ""
+    right = after[:1] if after else ""
+    return ("" if left in ("\n", "\r") else left), ("" if right in ("\n", "\r") else right)
 
 
 def _line_bounds(raw: str, start: int, end: int) -> tuple[int, int]:

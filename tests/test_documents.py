@@ -1245,3 +1245,15 @@ def test_empty_stdin_is_a_warning_not_a_document() -> None:
     assert problems == [
         InputProblem("warning", "<stdin>: empty input, no document", STDIN_NAME, None)
     ]
+
+
+def test_stdin_text_opening_with_a_scraper_marker_is_text_not_json() -> None:
+    import io
+
+    from dedupe.documents import read_one
+
+    raw = "[ad_1]\nوتقول الدوحة إن مسؤولي المخابرات يعملون على تأمين هدنة\n".encode()
+    doc = read_one("-", stdin=io.BytesIO(raw))
+    assert doc.text.startswith("[ad_1]") or doc.title == "[ad_1]"
+    array = read_one("-", stdin=io.BytesIO('[{"id": "a", "text": "نص الخبر"}]'.encode()))
+    assert array.id == "a"

@@ -218,3 +218,15 @@ def test_shared_weak_name_resolves_by_the_publishing_outlet() -> None:
 
 def test_glued_quote_before_an_abbreviation() -> None:
     assert cites('القاهرة"د ب أ" - قال مسؤول مصري إن المحادثات مستمرة') == [("dpa", "dateline")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("الرياض - واس\nنجح فريق طبي بقسم العيون في إجراء عملية نادرة", id="spaced-own-line"),
+        pytest.param("الرياض-واس\nنجح فريق طبي بقسم العيون في إجراء عملية نادرة", id="tight-own-line"),
+    ],
+)
+def test_a_dateline_on_a_line_of_its_own_is_framed_by_the_line_break(text: str) -> None:
+    prov = extract(Document("x", text, outlet="alyaum"))
+    assert [(c.source, c.kind) for c in prov.citations] == [("spa", "dateline")]

@@ -234,7 +234,7 @@ class RedisIndex(Index):
             pipe = self.r.pipeline(transaction=False)
             for key, i in probes[k : k + 1000]:
                 pipe.sismember(key, i)
-            for (key, i), present in zip(probes[k : k + 1000], pipe.execute()):
+            for (_, i), present in zip(probes[k : k + 1000], pipe.execute()):
                 if not present:
                     missing[i] = missing.get(i, 0) + 1
         problems += [f"{i}: missing from {n} of its lookup sets" for i, n in missing.items()]
