@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup scan test typecheck bench clean
+.PHONY: setup scan test typecheck bench bench-index clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
+
+## Pre-publish path: index both shared corpora (SQLite and Redis), add throughput and check latency.
+bench-index: $(STAMP)
+	bash scripts/ensure-redis.sh
+	$(BIN)/python benchmarks/index_bench.py --backend sqlite --backend redis --output benchmarks/results/index.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis build *.egg-info

@@ -685,7 +685,7 @@ def check(
     try:
         prepared = prepare(doc, config, hasher, registry)
     except DocumentSkipped as skip:
-        raise InputError(f"nothing to check: {skip}", path=doc.origin or None) from skip
+        raise InputError(f"nothing to check: {skip.reason.replace('_', ' ')} ({skip.detail})", path=doc.origin or None) from skip
     sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
     timings["prepare"] = time.perf_counter() - clock
 

@@ -272,7 +272,7 @@ def test_article_values_are_encoded_for_the_service(service: str) -> None:
     d = dc.check_article(service, article)
     assert d.verdict == "pass" and not d.failed
     with pytest.raises(TypeError):
-        dc.check_article(service, [("text", "x")])  # type: ignore[arg-type]
+        dc.check_article(service, [("text", "x")])  # not a mapping
 
 
 def test_html_to_text_keeps_paragraphs_and_drops_markup() -> None:

@@ -182,3 +182,36 @@ def test_an_unreachable_redis_index_is_a_503_not_a_500(docs: list[Any]) -> None:
     app = create_app(f"redis://127.0.0.1:{free_port()}/0")
     r = call(app, "GET", "/healthz")
     assert_error_shape(r, 503, "index_unavailable")
+
+
+def test_put_stores_the_outlet_from_the_query_or_the_policy(index: Index, docs: list[Any]) -> None:
+    body = seed_body(docs)
+    app = create_app(index, policy=Policy(outlet="desk"))
+    assert call(app, "PUT", "/v1/articles/p-1", json=body).status_code == 201
+    assert call(app, "GET", "/v1/articles/p-1?text=false").json()["outlet"] == "desk"
+    assert call(app, "PUT", "/v1/articles/p-2?outlet=other", json=body).status_code == 201
+    assert call(app, "GET", "/v1/articles/p-2?text=false").json()["outlet"] == "other"
+    # A later copy by the policy's outlet is its own duplicate.
+    assert call(app, "POST", "/v1/check", json=body).json()["reasons"][0]["rule"] == "own_duplicate"
+
+
+def test_ids_with_slashes_round_trip(index: Index, docs: list[Any]) -> None:
+    app = create_app(index)
+    assert call(app, "PUT", "/v1/articles/2024/05/story-1", json=seed_body(docs)).status_code == 201
+    assert call(app, "GET", "/v1/articles/2024/05/story-1?text=false").json()["id"] == "2024/05/story-1"
+    assert call(app, "DELETE", "/v1/articles/2024/05/story-1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, code, message",
+    [
+        pytest.param("PUT", "/v1/articles/a", {"json": {"id": "b", "text": "نص"}}, 422, "invalid_article", "differs from the path", id="body-id-differs"),
+        pytest.param("POST", "/v1/check", {"json": {"text": "نص الخبر " * 20, "date": "yesterday"}}, 422, "invalid_article", "cannot parse date", id="bad-date"),
+        pytest.param("POST", "/v1/check", {"content": b'{"text": "x"}', "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type", "application/json", id="form-content-type"),
+        pytest.param("POST", "/v1/check", {"content": b'{"text": "abc', "headers": {"content-type": "application/json"}}, 400, "malformed_json", "at character", id="malformed-has-position"),
+        pytest.param("POST", "/v1/check", {"json": {"text": "قصير جدا"}}, 422, "nothing_to_check", "too short", id="too-short-says-so"),
+    ],
+)
+def test_client_mistakes_get_a_precise_message(index: Index, method: str, path: str, kwargs: dict[str, Any], status: int, code: str, message: str) -> None:
+    error = assert_error_shape(call(create_app(index), method, path, **kwargs), status, code)
+    assert message in error["message"]

@@ -35,6 +35,7 @@ from .. import __version__
 from ..documents import document_from_record
 from ..errors import ArticleNotFound, DedupeError, IndexIncompatible, IndexUnavailable, InputError
 from ..index import Index, open_index
+from ..models import InputProblem
 from ..pipeline import check, content_hash, index_documents
 from ..policy import Policy, load_policy
 from ..provenance import Registry, default_registry
@@ -123,12 +124,16 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
+def _validation_message(exc: RequestValidationError, content_type: str) -> tuple[int, str, str]:
     errors = exc.errors()
     for e in errors:
         if e.get("type") == "json_invalid":
-            detail = e.get("ctx", {}).get("error", "")
-            return 400, "malformed_json", f"malformed JSON body{': ' + str(detail) if detail else ''}"
+            detail = str(e.get("ctx", {}).get("error", "")).removesuffix(" at")
+            loc = e.get("loc", ())
+            where = f" at character {loc[-1]}" if len(loc) > 1 and isinstance(loc[-1], int) else ""
+            return 400, "malformed_json", f"malformed JSON body{': ' + detail if detail else ''}{where}"
+    if content_type and "json" not in content_type:
+        return 415, "unsupported_media_type", f"expected a JSON body with Content-Type: application/json, got {content_type!r}"
     parts = []
     for e in errors:
         loc = [str(x) for x in e.get("loc", ()) if x != "body"]
@@ -189,14 +194,23 @@ def create_app(
         if scheme.lower() != "bearer" or not secrets.compare_digest(value.strip().encode(), token.encode()):
             raise ApiError(401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <token>)")
 
-    def document(body: ArticleIn, article_id: str | None = None) -> Any:
+    def document(body: ArticleIn, article_id: str | None = None, outlet: str | None = None) -> Any:
         record = body.model_dump(exclude_none=True)
         if article_id is not None:
+            if "id" in record and str(record["id"]) != article_id:
+                raise ApiError(422, "invalid_article", f"the body's id {record['id']!r} differs from the path's {article_id!r}")
             record["id"] = article_id
+        if not record.get("outlet") and (outlet or policy.outlet):
+            record["outlet"] = outlet or policy.outlet
+        warnings: list[InputProblem] = []
         try:
-            return document_from_record(record, fallback_id=article_id or "article")
+            doc = document_from_record(record, fallback_id=article_id or "article", on_problem=warnings.append)
         except InputError as exc:
             raise ApiError(422, "invalid_article", exc.reason.removesuffix("; record skipped")) from exc
+        for w in warnings:
+            # A date that cannot be read would be dropped silently: refuse it instead.
+            raise ApiError(422, "invalid_article", w.message.removeprefix("<request>: ").replace("; document kept with no date", ""))
+        return doc
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -205,7 +219,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error_response(*_validation_message(exc))
+        return _error_response(*_validation_message(exc, request.headers.get("content-type", "")))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -243,15 +257,15 @@ def create_app(
     def check_article(body: ArticleIn, passages: bool = True, outlet: str | None = None) -> dict[str, Any]:
         """Check an article before publishing: verdict, reasons, matched articles with their
         shared passages (character spans in both texts), its own citations and uncredited reuse."""
-        doc = document(body)
-        used = policy.with_outlet(outlet) if outlet else policy
-        return check_to_dict(check(doc, current_index(), used, registry=registry, with_passages=passages))
+        doc = document(body, outlet=outlet)
+        return check_to_dict(check(doc, current_index(), policy, registry=registry, with_passages=passages))
 
-    @app.put("/v1/articles/{article_id}", dependencies=[Depends(authorized)])
-    def put_article(article_id: str, body: ArticleIn, text: bool = True) -> JSONResponse:
+    @app.put("/v1/articles/{article_id:path}", dependencies=[Depends(authorized)])
+    def put_article(article_id: str, body: ArticleIn, text: bool = True, outlet: str | None = None) -> JSONResponse:
         """Index a published article under ``article_id`` (idempotent: the same content again
-        changes nothing; other content replaces it)."""
-        doc = document(body, article_id)
+        changes nothing; other content replaces it). Without an outlet in the body, ``?outlet=``
+        or the policy's ``check.outlet`` is stored, so the outlet's later duplicates are caught."""
+        doc = document(body, article_id, outlet)
         result = index_documents([doc], current_index(), registry=registry, keep_text=text)
         if result.skipped:
             raise ApiError(422, "not_indexable", f"article not indexed: {result.skipped[0][1]}")
@@ -261,7 +275,7 @@ def create_app(
             status_code=201 if status == "added" else 200,
         )
 
-    @app.get("/v1/articles/{article_id}", dependencies=[Depends(authorized)])
+    @app.get("/v1/articles/{article_id:path}", dependencies=[Depends(authorized)])
     def get_article(article_id: str, text: bool = True) -> dict[str, Any]:
         """A stored article: metadata, citations and (when kept) its raw text."""
         found = current_index().get(article_id, text=text)
@@ -269,7 +283,7 @@ def create_app(
             raise ArticleNotFound(article_id)
         return article_to_dict(found, text=text)
 
-    @app.delete("/v1/articles/{article_id}", dependencies=[Depends(authorized)])
+    @app.delete("/v1/articles/{article_id:path}", dependencies=[Depends(authorized)])
     def delete_article(article_id: str) -> dict[str, Any]:
         """Remove an article from the index."""
         if not current_index().delete([article_id]):

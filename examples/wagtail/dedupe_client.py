@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -222,7 +221,7 @@ def check_article(
         message = _error_message(answer) or "nothing to check"
         return Decision(
             verdict="pass",
-            messages=(f"Not checked for copies: the text is too short to compare ({message}).",),
+            messages=(f"not checked for copies: the text is too short to compare ({message})",),
             rules=("nothing_to_check",),
             raw=answer,
             error="nothing_to_check",
@@ -233,7 +232,7 @@ def check_article(
     consequence = "publishing is blocked until it runs" if fail_closed else "check the article for copied text yourself"
     return Decision(
         verdict=verdict,
-        messages=(f"The copy check could not run ({why}): {consequence}.",),
+        messages=(f"the copy check could not run ({why}): {consequence}",),
         rules=("service_error",),
         raw=answer if isinstance(answer, Mapping) else {},
         error=code,
@@ -283,10 +282,11 @@ def index_article(
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset(
-        "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-        "header hr li main nav ol p pre section table td th tr ul".split()
-    )
+    _BLOCKS = frozenset({
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+        "section", "table", "td", "th", "tr", "ul",
+    })
     _SKIP = frozenset({"script", "style", "template", "noscript"})
 
     def __init__(self) -> None:
@@ -365,10 +365,10 @@ def _request(
             raw = b""
         finally:
             exc.close()
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:  # socket.timeout is an alias of it
         return None, None, ("timeout", f"no answer from {_host(url)} within {timeout:g} s")
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+        if isinstance(exc.reason, TimeoutError):
             return None, None, ("timeout", f"no answer from {_host(url)} within {timeout:g} s")
         return None, None, ("unreachable", f"cannot reach {_host(url)}: {exc.reason}")
     except (OSError, ValueError) as exc:  # reset connection, bad URL, malformed HTTP...

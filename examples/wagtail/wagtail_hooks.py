@@ -76,11 +76,7 @@ def page_to_article(page: Any) -> dict[str, Any] | None:
         return None
     article.setdefault("title", page.title)
     article.setdefault("date", page.first_published_at or page.go_live_at or timezone.now())
-    if "url" not in article:
-        try:
-            article["url"] = page.full_url or ""
-        except Exception:  # noqa: BLE001 - no site configured yet: the URL is optional
-            article["url"] = ""
+    article.setdefault("url", getattr(page, "full_url", None) or "")  # None when no Site matches yet
     article["id"] = f"{ID_PREFIX}{page.pk}"
     return article
 
@@ -92,9 +88,9 @@ def _show(request: Any, decision: Decision) -> None:
     if decision.blocks:
         messages.error(request, f"Not published: {decision.summary()}. Your changes were saved as a draft.")
     elif decision.warns:
-        messages.warning(request, f"Published, but please review: {decision.summary()}.")
+        messages.warning(request, f"Copy check warning: {decision.summary()}.")
     elif decision.messages:
-        messages.info(request, decision.summary())
+        messages.info(request, f"Copy check: {decision.summary()}.")
 
 
 @hooks.register("before_publish_page")
