@@ -24,7 +24,7 @@ from datasketch import MinHashLSH
 from .config import Config
 from .signatures import to_minhash
 
-__all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "candidate_pairs"]
+__all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "lsh_candidates_datasketch", "candidate_pairs"]
 
 U32 = npt.NDArray[np.uint32]
 Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
@@ -91,13 +91,42 @@ def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
 
 
 def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
-    """Pairs that share at least one LSH band in datasketch's ``MinHashLSH``."""
+    """Pairs that agree on all ``rows`` values of at least one of the ``bands`` bands: the
+    candidate rule of datasketch's ``MinHashLSH`` with the same (bands, rows), computed on the
+    signature matrix band by band (sort the band's rows, group equal neighbours) instead of in
+    hash tables: the same pairs (a test holds it to that), much faster, and no per-document
+    Python objects."""
+    n = len(signatures)
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    sigs = np.asarray(signatures, dtype=np.uint32)
+    codes: list[npt.NDArray[np.int64]] = []
+    for b in range(config.lsh_bands):
+        block = sigs[:, b * config.lsh_rows : (b + 1) * config.lsh_rows]
+        order = np.lexsort(block.T[::-1])
+        ordered = block[order]
+        same = np.all(ordered[1:] == ordered[:-1], axis=1)
+        if not same.any():
+            continue
+        # Groups of equal rows: runs of True in ``same`` (each run of k joins k + 1 documents).
+        starts_flag = np.concatenate(([True], ~same))
+        group_start = np.flatnonzero(starts_flag)
+        sizes = np.diff(np.concatenate((group_start, [n])))
+        keep = sizes >= 2
+        codes.append(_pairs_within_groups(order.astype(np.int64), group_start[keep].astype(np.int64), sizes[keep].astype(np.int64), n))
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    return _decode(np.unique(np.concatenate(codes)), n)
+
+
+def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
+    """The same pairs through datasketch's ``MinHashLSH`` (the reference the tests compare
+    :func:`lsh_candidates` with; about 8 KB of memory per document)."""
     n = len(signatures)
     lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
     with lsh.insertion_session() as session:
         for i in range(n):
             session.insert(i, to_minhash(signatures[i], config.seed), check_duplication=False)
-    # Buckets with two or more members, laid out one after another for _pairs_within_groups.
     buckets: list[list[int]] = []
     for table in lsh.hashtables:
         for key in table.keys():

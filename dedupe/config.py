@@ -17,6 +17,8 @@ from .errors import ConfigError
 
 # Fields whose change makes previously computed signatures incomparable.
 _SIGNATURE_FIELDS = ("shingle_size", "min_shingle_size", "num_perm", "seed")
+# Version of the token hash (dedupe.shingles.HASH_VERSION; kept here so config imports no later stage).
+_HASH_VERSION = 2
 # What a persistent index's stored keys depend on, beyond the signatures.
 _INDEX_FIELDS = _SIGNATURE_FIELDS + ("lsh_bands", "lsh_rows", "anchor_modulus")
 
@@ -167,14 +169,14 @@ class Config:
             raise ConfigError(str(exc)) from exc
 
     def fingerprint(self) -> str:
-        """A short digest of the settings that determine signatures."""
-        payload = json.dumps({k: getattr(self, k) for k in _SIGNATURE_FIELDS}, sort_keys=True)
+        """A short digest of the settings that determine signatures (and of how tokens are hashed)."""
+        payload = json.dumps({**{k: getattr(self, k) for k in _SIGNATURE_FIELDS}, "token_hash": _HASH_VERSION}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def index_fingerprint(self) -> str:
         """A short digest of the settings a persistent index's stored keys depend on:
         signatures, LSH bands and rows, anchor selection."""
-        payload = json.dumps({k: getattr(self, k) for k in _INDEX_FIELDS}, sort_keys=True)
+        payload = json.dumps({**{k: getattr(self, k) for k in _INDEX_FIELDS}, "token_hash": _HASH_VERSION}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def to_stored(self) -> dict[str, Any]:

@@ -94,7 +94,7 @@ _WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r"\S+")
 
 
-def _fold(text: str) -> str:
+def _fold(text: str, depth: int = 0) -> str:
     tables = _tables()
     if not text.isascii():
         if not unicodedata.is_normalized("NFKC", text):
@@ -107,9 +107,11 @@ def _fold(text: str) -> str:
             text = text.translate(tables.rare_table)
     text = text.casefold()
     # Case folding and deletions can leave text that NFKC would compose further; one more
-    # pass keeps normalize() idempotent.
+    # pass keeps normalize() idempotent. Some letters never settle (ǰ folds to j + caron,
+    # which NFKC composes back to ǰ): after two passes the composed form is kept.
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        return _fold(unicodedata.normalize("NFKC", text))
+        composed = unicodedata.normalize("NFKC", text)
+        return composed if depth >= 2 else _fold(composed, depth + 1)
     return text
 
 

@@ -1,20 +1,41 @@
 """Tokens → word n-gram (shingle) hashes.
 
-Each token is hashed once with xxh3-64; an n-gram's hash combines the hashes of its n
-tokens with fixed odd multipliers (one per position, so order matters), mixes the sum with
-the 64-bit MurmurHash3 finalizer and keeps the top 32 bits. All of it is vectorised over a
-document: no shingle strings are built.
+A token's hash is computed from its normalized code points ``c_0 … c_{L-1}``::
+
+    fmix64( Σ c_i · W[i mod 64]  +  L · W_LEN )          (64-bit, wrapping)
+
+with fixed odd 64-bit weights ``W``: a position-weighted sum, so it can be computed for every
+token of a whole batch of texts at once (numpy), or in one pass of compiled code
+(:mod:`dedupe._compiled`, when numba is installed) — both give the same bits. An n-gram's
+hash combines the hashes of its n tokens with fixed odd multipliers (one per position, so
+order matters), mixes the sum with the 64-bit MurmurHash3 finalizer and keeps the top 32
+bits. No shingle strings are built.
+
+:func:`text_token_hashes` goes from raw texts straight to token hashes: normalization is a
+per-code-point table (deletions, folds, case folding) and tokens are runs of word characters,
+exactly :func:`dedupe.normalize.tokenize`. A text holding a character whose normalization is
+not one code point to at most one code point (NFKC compositions and ligatures, multi-letter
+case folds, characters outside the Basic Multilingual Plane) takes the exact path instead:
+``tokenize`` then :class:`TokenHasher`. Tests hold both paths to the same hashes.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
-__all__ = ["TokenHasher", "numeric_mask", "shingle_sequence", "shingle_set", "shingle_size_for"]
+from .normalize import _WORD, _fold, _tables, tokenize
+
+__all__ = [
+    "HASH_VERSION", "TokenHasher", "numeric_mask", "shingle_sequence", "shingle_set", "shingle_size_for", "text_token_hashes",
+]
+
+HASH_VERSION = 2
+"""Changes whenever a token or shingle would hash differently (1: xxh3 of UTF-8 bytes)."""
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -43,25 +64,143 @@ def _fmix64(h: U64) -> U64:
     return h ^ (h >> np.uint64(33))
 
 
-class TokenHasher:
-    """xxh3-64 of each token's UTF-8 bytes, memoised (news vocabulary repeats a lot)."""
+# Position weights of the token hash, and the weight of its length.
+_W = np.array([_splitmix64(0x7A3C_0000 + i) | 1 for i in range(64)], dtype=np.uint64)
+_W_LEN = np.uint64(_splitmix64(0x7A3C_FFFF) | 1)
+_BMP = 0x10000
+_DELETE = np.uint32(0xFFFFFFFF)
 
-    def __init__(self, max_cache: int = 2_000_000) -> None:
-        self._cache: dict[str, int] = {}
-        self._max_cache = max_cache
+
+@lru_cache(maxsize=1)
+def _char_tables() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per code point (Basic Multilingual Plane, plus one slot for everything above it):
+    ``fold`` (the normalized code point, or ``_DELETE``), ``word`` (of a normalized code
+    point: a letter or digit) and ``unsafe`` (the table cannot say what normalization does
+    with it; texts holding one take the exact path)."""
+    tables = _tables()
+    fold = np.arange(_BMP + 1, dtype=np.uint32)
+    unsafe = np.zeros(_BMP + 1, dtype=np.bool_)
+    unsafe[_BMP] = True
+    word = np.zeros(_BMP + 1, dtype=np.bool_)
+    # Second halves of canonical compositions: NFKC may fuse them with what precedes.
+    composing: set[int] = set()
+    for cp in range(_BMP):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                composing.add(int(parts[1], 16))
+    composing.update(range(0x1161, 0x11C3))  # Hangul vowels and trailing consonants
+    for cp in range(_BMP):
+        word[cp] = _WORD.fullmatch(chr(cp)) is not None
+    for cp in range(_BMP):
+        c = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or cp in composing:
+            unsafe[cp] = True
+            continue
+        compat = unicodedata.normalize("NFKC", c)
+        if len(compat) != 1 or ord(compat) in composing:
+            # A sequence of separators ("…" → "...", "″" → "′′") separates as one separator
+            # does; anything else (the ligature ﻻ → لا, ½ → 1⁄2) needs the exact path.
+            if compat and all(not _WORD.fullmatch(ch) and not tables.delete.fullmatch(ch) and ord(ch) not in composing for ch in compat):
+                fold[cp] = 0x20
+            else:
+                unsafe[cp] = True
+            continue
+        if tables.delete.fullmatch(compat):
+            fold[cp] = _DELETE
+            continue
+        folded = _fold(compat)
+        if len(folded) != 1:
+            unsafe[cp] = True
+            continue
+        fold[cp] = ord(folded)
+    return fold, word, unsafe
+
+
+def _hash_runs(codes: U32, is_word: npt.NDArray[np.bool_]) -> U64:
+    """The token hash of every maximal run of word code points, in order (numpy)."""
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.uint64)
+    where = np.flatnonzero(is_word)
+    if len(where) == 0:
+        return np.empty(0, dtype=np.uint64)
+    # A token starts where a word position does not follow the previous word position.
+    first = np.ones(len(where), dtype=np.bool_)
+    first[1:] = where[1:] != where[:-1] + 1
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.append(starts, len(where)))
+    position = np.arange(len(where)) - np.repeat(starts, lengths)
+    contributions = codes[where].astype(np.uint64) * _W[position & 63]
+    sums = np.add.reduceat(contributions, starts)
+    return _fmix64(sums + lengths.astype(np.uint64) * _W_LEN)
+
+
+class TokenHasher:
+    """Hashes of already normalized tokens (as :func:`dedupe.normalize.tokenize` gives them)."""
 
     def __call__(self, tokens: Sequence[str]) -> U64:
-        cache = self._cache
-        get = cache.get
-        out = []
-        for tok in tokens:
-            h = get(tok)
-            if h is None:
-                h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
-                if len(cache) < self._max_cache:
-                    cache[tok] = h
-            out.append(h)
-        return np.array(out, dtype=np.uint64)
+        if not tokens:
+            return np.empty(0, dtype=np.uint64)
+        # Tokens hold only word characters, so a space between them separates them.
+        codes = np.frombuffer(" ".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return _hash_runs(codes, codes != 32)
+
+
+def text_token_hashes(texts: Sequence[str], *, compiled: bool | None = None) -> tuple[U64, npt.NDArray[np.int64]]:
+    """The token hashes of many raw texts at once: one flat array, and each text's token count
+    (``hashes[offsets[k]:offsets[k+1]]`` with ``offsets = [0, *cumsum(counts)]``). Equal to
+    ``TokenHasher()(tokenize(text))`` for every text. ``compiled``: use the numba kernel
+    (default: when installed and the batch is big enough to pay for it)."""
+    from . import _compiled
+
+    counts = np.zeros(len(texts), dtype=np.int64)
+    if not texts:
+        return np.empty(0, dtype=np.uint64), counts
+    fold, word, unsafe = _char_tables()
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    # One separator between texts (a tab: never part of a token, never deleted).
+    codes = np.frombuffer("\t".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.concatenate(([0], np.cumsum(lengths + 1)))
+    bounds[-1] = len(codes)  # no separator after the last text
+    if compiled is None:
+        compiled = len(codes) >= _compiled.MIN_WORK and _compiled.available()
+    if compiled:
+        flat, counts, exact = _compiled.text_token_hashes(codes, bounds, fold, word, unsafe, _W, _W_LEN)
+    else:
+        clipped = np.minimum(codes, _BMP)
+        bad = unsafe[clipped]
+        if bad.any():
+            flagged = np.logical_or.reduceat(np.append(bad, False), bounds[:-1]) & (bounds[:-1] < bounds[1:])
+            exact = np.flatnonzero(flagged)
+        else:
+            exact = np.empty(0, dtype=np.int64)
+        mapped = fold[clipped]
+        keep = mapped != _DELETE
+        kept_bounds = np.concatenate(([0], np.cumsum(keep)))[bounds]
+        mapped = mapped[keep]
+        is_word = word[np.minimum(mapped, _BMP)]
+        # Token starts, to count the tokens of each text.
+        start = is_word.copy()
+        start[1:] &= ~is_word[:-1]
+        per_text = np.add.reduceat(np.append(start, False).astype(np.int64), kept_bounds[:-1])
+        per_text[kept_bounds[:-1] == kept_bounds[1:]] = 0
+        counts = per_text
+        flat = _hash_runs(mapped, is_word)
+    if len(exact):
+        hasher = TokenHasher()
+        offsets = np.concatenate(([0], np.cumsum(counts)))
+        pieces: list[U64] = []
+        last = 0
+        for k in exact:
+            pieces.append(flat[offsets[last] : offsets[k]])
+            fixed = hasher(tokenize(texts[k]))
+            pieces.append(fixed)
+            counts[k] = len(fixed)
+            last = k + 1
+        pieces.append(flat[offsets[last] :])
+        flat = np.concatenate(pieces)
+    return flat, counts
 
 
 def shingle_size_for(num_tokens: int, size: int, min_size: int) -> int:

@@ -17,7 +17,10 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash
 
-__all__ = ["EMPTY", "Permutations", "permutations", "signatures", "to_minhash", "jaccard_estimate"]
+from . import _compiled
+from .shingles import shingle_sequence, text_token_hashes
+
+__all__ = ["EMPTY", "Permutations", "permutations", "signatures", "signatures_numpy", "text_signatures", "to_minhash", "jaccard_estimate"]
 
 U32 = npt.NDArray[np.uint32]
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -60,7 +63,18 @@ def _block_minima(values: U32, starts: npt.NDArray[np.intp], perms: Permutations
 
 
 def signatures(sets: Sequence[U32], perms: Permutations) -> U32:
-    """Signatures of many shingle sets at once: an array of shape ``(len(sets), num_perm)``."""
+    """Signatures of many shingle sets at once: an array of shape ``(len(sets), num_perm)``
+    (compiled when numba is installed, else numpy; the same bits either way)."""
+    lengths = np.fromiter((len(v) for v in sets), dtype=np.int64, count=len(sets))
+    if len(sets) and int(lengths.sum()) >= _compiled.MIN_WORK and _compiled.available():
+        starts = np.concatenate(([0], np.cumsum(lengths)))
+        values = np.concatenate([np.asarray(v, dtype=np.uint32) for v in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)
+        return _compiled.minhash(values, starts, perms.a, perms.b)
+    return signatures_numpy(sets, perms)
+
+
+def signatures_numpy(sets: Sequence[U32], perms: Permutations) -> U32:
+    """:func:`signatures` in numpy only (the reference the compiled kernel is tested against)."""
     out = np.full((len(sets), perms.num_perm), EMPTY, dtype=np.uint32)
     group: list[int] = []
     total = 0
@@ -91,6 +105,36 @@ def signatures(sets: Sequence[U32], perms: Permutations) -> U32:
         total += len(values)
     flush()
     return out
+
+
+def text_signatures(texts: Sequence[str], perms: Permutations, shingle_size: int = 5, min_shingle_size: int = 2) -> U32:
+    """Raw texts straight to signatures, a batch at a time: normalize and hash tokens
+    (:func:`dedupe.shingles.text_token_hashes`), combine n-grams over the whole batch, take
+    the MinHash. The same signature as shingling ``tokenize(text)`` one text at a time
+    (a MinHash does not care that a shingle repeats). No cleaning: that is the scan's job."""
+    flat, counts = text_token_hashes(texts)
+    use_compiled = len(flat) >= _compiled.MIN_WORK // 4 and _compiled.available()
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    n = shingle_size
+    # Every n-gram of the flat token array; keep those that do not cross into the next text.
+    full = shingle_sequence(flat, n, n) if len(flat) >= n else np.empty(0, dtype=np.uint32)
+    text_of = np.repeat(np.arange(len(texts)), counts)
+    valid = np.zeros(len(full), dtype=np.bool_)
+    if len(full):
+        ends = offsets[1:][text_of[: len(full)]]
+        valid = np.arange(len(full)) + n <= ends
+    kept = full[valid]
+    per_text = np.bincount(text_of[: len(full)][valid], minlength=len(texts)) if len(full) else np.zeros(len(texts), dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(per_text)))
+    short = np.flatnonzero((counts < n) & (counts >= min_shingle_size))
+    if len(short) == 0:
+        if use_compiled:
+            return _compiled.minhash(kept, starts, perms.a, perms.b)
+        return signatures_numpy([kept[starts[k] : starts[k + 1]] for k in range(len(texts))], perms)
+    sets = [kept[starts[k] : starts[k + 1]] for k in range(len(texts))]
+    for k in short:
+        sets[k] = shingle_sequence(flat[offsets[k] : offsets[k + 1]], n, min_shingle_size)
+    return signatures(sets, perms)
 
 
 def to_minhash(signature: U32, seed: int) -> LeanMinHash:

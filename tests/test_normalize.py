@@ -82,3 +82,11 @@ def test_token_spans_yield_exactly_the_tokens(text: str) -> None:
     assert [s.token for s in spans] == tokenize(text)
     for s in spans:
         assert 0 <= s.start < s.end <= len(text)
+
+
+@pytest.mark.parametrize("text", ["ǰ", "ΐ", "ẖ", "ὐ", "كلمة ǰ كلمة"])
+def test_letters_whose_case_fold_never_settles_under_nfkc(text: str) -> None:
+    # casefold() decomposes them and NFKC composes them back: normalization must still end.
+    once = normalize(text)
+    assert normalize(once) == once
+    assert tokenize(text)

@@ -123,11 +123,15 @@ def test_outlet_boilerplate_learned_from_corpus_does_not_link_unrelated_articles
         a, b = sorted(link)
         pair = compare(by_id[a], by_id[b])
         assert pair is not None and pair.shared_shingles >= 8, (a, b)
-    # Learning may only lose borderline links (a few shingles above the reporting floor).
+    # Learning may only lose borderline links (a few shingles above the reporting floor). With
+    # every shingle an anchor (so candidates do not depend on which shingles the hash picks
+    # as anchors), what learning loses is what it removed, not what sampling missed.
+    exhaustive = _links(scan_documents(with_footer, Config(boilerplate_min_outlet_docs=20, anchor_modulus=1)))
     truth_pairs = {frozenset((p.a, p.b)): p for p in scan_documents(articles, Config(boilerplate_min_outlet_docs=10_000)).pairs}
-    for link in truth - learned:
+    for link in truth - exhaustive:
         assert truth_pairs[link].shared_shingles < 20, link
-    assert len(truth - learned) <= 3
+    assert len(truth - exhaustive) <= 3
+    assert len(truth - learned) <= 4
     assert sum(1 for d in learned_report.documents for f in d.findings if f.kind == "outlet_boilerplate") >= 30
 
 

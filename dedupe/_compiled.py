@@ -1,0 +1,132 @@
+"""Compiled kernels for the hot loops (numba), used when numba is installed.
+
+Each kernel computes exactly what its numpy counterpart computes (in :mod:`dedupe.shingles`
+and :mod:`dedupe.signatures`), bit for bit; tests run both and compare. Without numba (or
+with ``DEDUPE_NO_COMPILED=1``) the numpy code runs. Kernels are compiled on first use and
+cached on disk (numba's ``cache=True``), so later processes start warm.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["MIN_WORK", "available", "minhash", "text_token_hashes"]
+
+MIN_WORK = 200_000
+"""Below this many code points (or shingles × permutations / 128), numpy is used: importing
+numba and loading its cached kernels costs more than a small batch saves (one article in
+`dedupe check`, say)."""
+
+
+@lru_cache(maxsize=1)
+def _kernels() -> Any:
+    if os.environ.get("DEDUPE_NO_COMPILED"):
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+
+    mask64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+    @numba.njit(cache=True, inline="always")
+    def fmix64(h: Any) -> Any:
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+        return h & mask64
+
+    @numba.njit(cache=True)
+    def token_hashes(codes: Any, bounds: Any, fold: Any, word: Any, unsafe: Any, weights: Any, w_len: Any) -> Any:
+        n_texts = len(bounds) - 1
+        out = np.empty(len(codes) // 2 + 1, dtype=np.uint64)
+        counts = np.zeros(n_texts, dtype=np.int64)
+        flags = np.zeros(n_texts, dtype=np.bool_)
+        n_out = 0
+        for t in range(n_texts):
+            acc = np.uint64(0)
+            length = 0
+            for p in range(bounds[t], bounds[t + 1]):
+                cp = codes[p]
+                if cp > 0xFFFF:
+                    cp = 0x10000
+                if unsafe[cp]:
+                    flags[t] = True
+                mapped = fold[cp]
+                if mapped == np.uint32(0xFFFFFFFF):
+                    continue  # deleted: the word goes on across it
+                if mapped > 0xFFFF:
+                    w = word[0x10000]
+                else:
+                    w = word[mapped]
+                if w:
+                    acc += np.uint64(mapped) * weights[length & 63]
+                    length += 1
+                elif length:
+                    out[n_out] = fmix64(acc + np.uint64(length) * w_len)
+                    n_out += 1
+                    counts[t] += 1
+                    acc = np.uint64(0)
+                    length = 0
+            if length:
+                out[n_out] = fmix64(acc + np.uint64(length) * w_len)
+                n_out += 1
+                counts[t] += 1
+        return out[:n_out], counts, flags
+
+    @numba.njit(cache=True)
+    def minhash(values: Any, starts: Any, a: Any, b: Any, out: Any) -> None:
+        num_perm = len(a)
+        for d in range(len(starts) - 1):
+            lo, hi = starts[d], starts[d + 1]
+            if lo == hi:
+                continue
+            sig = out[d]
+            for k in range(num_perm):
+                sig[k] = np.uint32(0xFFFFFFFF)
+            for p in range(lo, hi):
+                h = np.uint32(values[p])
+                h ^= h >> np.uint32(16)
+                h = np.uint32((np.uint64(h) * np.uint64(0x85EBCA6B)) & np.uint64(0xFFFFFFFF))
+                h ^= h >> np.uint32(13)
+                h = np.uint32((np.uint64(h) * np.uint64(0xC2B2AE35)) & np.uint64(0xFFFFFFFF))
+                h ^= h >> np.uint32(16)
+                hh = np.uint64(h)
+                for k in range(num_perm):
+                    v = np.uint32((np.uint64(a[k]) * hh + np.uint64(b[k])) & np.uint64(0xFFFFFFFF))
+                    if v < sig[k]:
+                        sig[k] = v
+
+    return token_hashes, minhash
+
+
+def available() -> bool:
+    return _kernels() is not None
+
+
+def text_token_hashes(
+    codes: npt.NDArray[np.uint32], bounds: npt.NDArray[np.int64], fold: Any, word: Any, unsafe: Any, weights: Any, w_len: Any
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Token hashes of texts laid out in ``codes`` between ``bounds``; with each text's token
+    count, and the indices of texts that need the exact path."""
+    kernels = _kernels()
+    assert kernels is not None
+    flat, counts, flags = kernels[0](codes, np.asarray(bounds, dtype=np.int64), fold, word, unsafe, weights, np.uint64(w_len))
+    return flat, counts, np.flatnonzero(flags)
+
+
+def minhash(values: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], a: Any, b: Any) -> npt.NDArray[np.uint32]:
+    """Signatures of the value blocks ``values[starts[d]:starts[d+1]]`` (empty blocks stay at
+    the sentinel)."""
+    kernels = _kernels()
+    assert kernels is not None
+    out = np.full((len(starts) - 1, len(a)), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    kernels[1](np.ascontiguousarray(values, dtype=np.uint32), np.asarray(starts, dtype=np.int64), a, b, out)
+    return out
