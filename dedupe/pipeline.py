@@ -43,9 +43,9 @@ from .models import (
 from .policy import Policy, strictest
 from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
-from .shingles import TokenHasher, numeric_mask, shingle_set
+from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
-from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask
+from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask_of_hashes
 
 __all__ = ["Progress", "scan", "scan_documents", "compare", "prepare", "content_hash", "index_documents", "check"]
 
@@ -90,15 +90,15 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
     tokens = cleaned.tokens
     if len(tokens) < config.min_tokens:
         raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
-    hashes = (hasher or TokenHasher())(tokens)
+    hashes, numeric = (hasher or TokenHasher()).with_numbers(tokens)
     return Prepared(
         cleaned.findings,
         len(tokens),
         shingle_set(hashes, config.shingle_size, config.min_shingle_size),
         np.unique(hashes),
-        np.unique(hashes[numeric_mask(tokens)]),
+        np.unique(hashes[numeric]),
         tuple(tokenize(doc.title)),
-        weekday_mask(tokens),
+        weekday_mask_of_hashes(hashes),
         None if registry is None else extract(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
@@ -348,7 +348,13 @@ def scan_documents(
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        pairs = _with_passages(verified, corpus, spool, config, progress, jobs)
+        if config.max_passages:
+            pairs = _with_passages(verified, corpus, spool, config, progress, jobs)
+        else:  # no passages asked for: the raw text is not read back at all
+            pairs = sorted(
+                (_pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ()) for i, j, s, rel in verified),  # type: ignore[arg-type]
+                key=lambda p: (-p.jaccard, p.a, p.b),
+            )
         timings["passages"] = time.perf_counter() - clock
     finally:
         spool.close()

@@ -136,15 +136,35 @@ def _hash_runs(codes: U32, is_word: npt.NDArray[np.bool_]) -> U64:
     return _fmix64(sums + lengths.astype(np.uint64) * _W_LEN)
 
 
+@lru_cache(maxsize=1)
+def _alpha_table() -> npt.NDArray[np.bool_]:
+    table = np.array([chr(cp).isalpha() for cp in range(_BMP)] + [False], dtype=np.bool_)
+    return table
+
+
 class TokenHasher:
     """Hashes of already normalized tokens (as :func:`dedupe.normalize.tokenize` gives them)."""
 
     def __call__(self, tokens: Sequence[str]) -> U64:
+        return self.with_numbers(tokens)[0]
+
+    def with_numbers(self, tokens: Sequence[str]) -> tuple[U64, npt.NDArray[np.bool_]]:
+        """The hashes, and which tokens hold a digit (as :func:`numeric_mask`), in one pass."""
         if not tokens:
-            return np.empty(0, dtype=np.uint64)
+            return np.empty(0, dtype=np.uint64), np.zeros(0, dtype=np.bool_)
         # Tokens hold only word characters, so a space between them separates them.
         codes = np.frombuffer(" ".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return _hash_runs(codes, codes != 32)
+        is_word = codes != 32
+        hashes = _hash_runs(codes, is_word)
+        if codes.max() > 0xFFFF:
+            return hashes, numeric_mask(tokens)
+        not_alpha = ~_alpha_table()[codes]
+        not_alpha[~is_word] = False
+        where = np.flatnonzero(is_word)
+        first = np.ones(len(where), dtype=np.bool_)
+        first[1:] = where[1:] != where[:-1] + 1
+        numbers = np.logical_or.reduceat(not_alpha[where], np.flatnonzero(first))
+        return hashes, numbers
 
 
 def text_token_hashes(texts: Sequence[str], *, compiled: bool | None = None) -> tuple[U64, npt.NDArray[np.int64]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -15,7 +16,7 @@ from .models import Document, Passage, Relation, Span
 from .normalize import token_offsets
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
-__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score", "weekday_mask"]
+__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score", "weekday_mask", "weekday_mask_of_hashes"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -74,6 +75,24 @@ def weekday_mask(tokens: Iterable[str]) -> int:
         if bit:
             mask |= bit
     return mask
+
+
+@lru_cache(maxsize=1)
+def _weekday_hashes() -> tuple[U64, npt.NDArray[np.int64]]:
+    forms = [(day, bit) for day, bit in _WEEKDAY_BITS.items()]
+    forms += [(clitic + day, bit) for day, bit in _WEEKDAY_BITS.items() for clitic in ("و", "ب", "ل")]
+    hashes = TokenHasher()([f for f, _ in forms])
+    order = np.argsort(hashes)
+    return hashes[order], np.array([b for _, b in forms], dtype=np.int64)[order]
+
+
+def weekday_mask_of_hashes(token_hashes: U64) -> int:
+    """:func:`weekday_mask` from the tokens' hashes (the same answer, without the strings)."""
+    values, bits = _weekday_hashes()
+    hits = np.isin(token_hashes, values)
+    if not hits.any():
+        return 0
+    return int(np.bitwise_or.reduce(bits[np.searchsorted(values, token_hashes[hits])]))
 
 
 def is_template(

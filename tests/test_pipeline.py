@@ -193,3 +193,11 @@ def test_bulletins_of_different_weekdays_are_templates_not_copies() -> None:
     assert is_template(s, empty, empty, Config(), (monday, tuesday))
     assert not is_template(s, empty, empty, Config(), (monday, monday | tuesday))
     assert not is_template(s, empty, empty, Config(), (0, tuesday))
+
+
+def test_without_passages_the_pairs_are_the_same() -> None:
+    docs = _excerpt_articles()
+    full = scan_documents(docs)
+    bare = scan_documents(docs, Config(max_passages=0))
+    assert [(p.a, p.b, p.relation, p.jaccard) for p in bare.pairs] == [(p.a, p.b, p.relation, p.jaccard) for p in full.pairs]
+    assert full.pairs and all(p.passages for p in full.pairs) and not any(p.passages for p in bare.pairs)

@@ -225,3 +225,15 @@ def test_text_signatures_equal_shingling_each_text() -> None:
     perms = permutations(128, 1)
     reference = signatures_numpy([shingle_set(h, 5, 2) for h in _per_text_reference(texts)], perms)
     assert np.array_equal(text_signatures(texts, perms), reference)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "الاحدالاثنينالثلاثاءالسبتوبل", max_size=120))
+def test_numbers_and_weekdays_from_hashes_equal_the_string_versions(text: str) -> None:
+    from dedupe.shingles import numeric_mask
+    from dedupe.verify import weekday_mask, weekday_mask_of_hashes
+
+    tokens = tokenize(text + " الاثنين والسبت بالجمعه 2015م")
+    hashes, numbers = TokenHasher().with_numbers(tokens)
+    assert numbers.tolist() == numeric_mask(tokens).tolist()
+    assert weekday_mask_of_hashes(hashes) == weekday_mask(tokens)
