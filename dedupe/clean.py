@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,11 +49,13 @@ class Cleaned:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    """The rules of ``boilerplate.tsv`` compiled into two alternations, so that a line is
-    scanned once for whole-line rules and once for inline ones, whatever the rule count."""
+    """The rules of ``boilerplate.tsv``: whole-line rules compiled into one alternation (a
+    line is tried once, at its start); inline rules kept apart, because one alternation of
+    them hides each pattern's literal prefix from the regex engine and scans several times
+    slower. :func:`_inline_matches` gives exactly the matches their alternation would."""
 
     line: re.Pattern[str]
-    inline: re.Pattern[str]
+    inline: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, group name), in file order
     kinds: dict[str, tuple[str, str]]  # group name -> (kind, scope)
 
 
@@ -60,7 +63,7 @@ class _Rules:
 def _rules() -> _Rules:
     text = resources.files("dedupe.data").joinpath("boilerplate.tsv").read_text(encoding="utf-8")
     line_parts: list[str] = []
-    inline_parts: list[str] = []
+    inline_parts: list[tuple[re.Pattern[str], str]] = []
     kinds: dict[str, tuple[str, str]] = {}
     for number, row in enumerate(text.splitlines()):
         if not row.strip() or row.startswith("#"):
@@ -72,12 +75,12 @@ def _rules() -> _Rules:
         if scope == "line":
             line_parts.append(f"(?P<{name}>{pattern})")
         elif scope in ("inline", "tail"):
-            inline_parts.append(f"(?P<{name}>{pattern})")
+            inline_parts.append((re.compile(pattern, re.IGNORECASE), name))
         else:
             raise ValueError(f"boilerplate.tsv line {number + 1}: unknown scope {scope!r}")
     return _Rules(
         re.compile("|".join(line_parts) or "(?!)", re.IGNORECASE),
-        re.compile("|".join(inline_parts) or "(?!)", re.IGNORECASE),
+        tuple(inline_parts),
         kinds,
     )
 
@@ -129,6 +132,31 @@ class _Collector:
         return out
 
 
+def _inline_matches(rules: _Rules, line: str) -> Iterator[tuple[str, int, int]]:
+    """``(group name, start, end)`` of the inline rules' matches in ``line``, as a scan with
+    their alternation finds them: the leftmost match, the first rule on a tie, then on from
+    its end."""
+    pos = 0
+    pending: list[re.Match[str] | None] = [pattern.search(line) for pattern, _ in rules.inline]
+    while True:
+        best: tuple[int, int] | None = None
+        for k, (pattern, _) in enumerate(rules.inline):
+            m = pending[k]
+            if m is not None and m.start() < pos:
+                m = pending[k] = pattern.search(line, pos)
+            if m is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), k)
+        if best is None:
+            return
+        m = pending[best[1]]
+        assert m is not None
+        if m.end() == m.start():  # an empty match: step over it, as finditer does
+            pos = m.end() + 1
+            continue
+        yield rules.inline[best[1]][1], m.start(), m.end()
+        pos = m.end()
+
+
 def _pieces(field: FieldName, raw: str, start: int, end: int, removed: _Collector) -> list[tuple[int, int]]:
     """Apply the boilerplate rules to one raw line; return the kept sub-ranges."""
     rules = _rules()
@@ -141,14 +169,12 @@ def _pieces(field: FieldName, raw: str, start: int, end: int, removed: _Collecto
         return []
     kept: list[tuple[int, int]] = []
     pos = 0
-    for m in rules.inline.finditer(line):
-        if not m.lastgroup or m.end() == m.start():
-            continue
-        kind, scope = rules.kinds[m.lastgroup]
-        cut_end = len(line) if scope == "tail" else m.end()
-        removed.add(kind, line[m.start() : cut_end], Span(field, start + m.start(), start + cut_end))
-        if m.start() > pos:
-            kept.append((start + pos, start + m.start()))
+    for group, m_start, m_end in _inline_matches(rules, line):
+        kind, scope = rules.kinds[group]
+        cut_end = len(line) if scope == "tail" else m_end
+        removed.add(kind, line[m_start:cut_end], Span(field, start + m_start, start + cut_end))
+        if m_start > pos:
+            kept.append((start + pos, start + m_start))
         pos = cut_end
         if scope == "tail":
             break

@@ -45,7 +45,7 @@ from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_
 from .normalize import token_offsets, tokenize
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
-from .verify import Located, Scores, is_template, locate, passages, relation_of, score, weekday_mask_of_hashes
+from .verify import Located, Scores, is_template, locate, locate_lines, passages, relation_of, score, weekday_mask_of_hashes
 
 __all__ = ["Progress", "scan", "scan_documents", "compare", "prepare", "content_hash", "index_documents", "check"]
 
@@ -74,6 +74,8 @@ class Prepared:
     weekdays: int
     """Bit mask of the weekdays the text names."""
     provenance: Provenance | None = None
+    located: Located | None = None
+    """Where each hashed token sits in the raw text (for passages), when a registry was given."""
 
 
 def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None) -> Prepared:
@@ -90,7 +92,8 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
     tokens = cleaned.tokens
     if len(tokens) < config.min_tokens:
         raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
-    hashes, numeric = (hasher or TokenHasher()).with_numbers(tokens)
+    hasher = hasher or TokenHasher()
+    hashes, numeric = hasher.with_numbers(tokens)
     return Prepared(
         cleaned.findings,
         len(tokens),
@@ -102,26 +105,51 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
         None if registry is None else extract(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
+        None if offsets is None else locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes),
     )
 
 
 class _Spool:
-    """Raw documents on disk, so memory does not grow with the text already read."""
+    """Raw documents on disk (with where their tokens sit, when known), so memory does not grow
+    with the text already read."""
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-spool-")
         self._where: list[tuple[int, int]] = []
 
-    def add(self, doc: Document) -> None:
-        payload = zlib.compress(json.dumps([doc.title, doc.text], ensure_ascii=False).encode("utf-8"), 1)
+    def add(self, doc: Document, located: Located | None = None) -> None:
+        header: list[object] = [doc.title, doc.text]
+        arrays = b""
+        if located is not None:
+            header += [located.n, len(located.starts), len(located.shingles)]
+            arrays = (
+                located.starts.astype("<i4").tobytes() + located.ends.astype("<i4").tobytes()
+                + located.in_title.astype(np.bool_).tobytes() + located.shingles.astype("<u4").tobytes()
+            )
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        payload = zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
         self._file.seek(0, 2)
         self._where.append((self._file.tell(), len(payload)))
         self._file.write(payload)
 
-    def text(self, index: int) -> tuple[str, str]:
+    def read(self, index: int) -> tuple[str, str, Located | None]:
         offset, length = self._where[index]
         self._file.seek(offset)
-        title, text = json.loads(zlib.decompress(self._file.read(length)))
+        raw = zlib.decompress(self._file.read(length))
+        size = int.from_bytes(raw[:4], "little")
+        header = json.loads(raw[4 : 4 + size])
+        if len(header) == 2:
+            return header[0], header[1], None
+        title, text, n, tokens, shingles = header
+        body = memoryview(raw)[4 + size :]
+        starts = np.frombuffer(body[: 4 * tokens], dtype="<i4").astype(np.int32)
+        ends = np.frombuffer(body[4 * tokens : 8 * tokens], dtype="<i4").astype(np.int32)
+        in_title = np.frombuffer(body[8 * tokens : 9 * tokens], dtype=np.bool_).copy()
+        sh = np.frombuffer(body[9 * tokens : 9 * tokens + 4 * shingles], dtype="<u4").astype(np.uint32)
+        return title, text, Located(starts, ends, in_title, sh, n)
+
+    def text(self, index: int) -> tuple[str, str]:
+        title, text, _ = self.read(index)
         return title, text
 
     def close(self) -> None:
@@ -301,7 +329,7 @@ def scan_documents(
             if isinstance(outcome, DocumentSkipped):
                 corpus.skipped.append(_summary(doc, [Finding("skipped", str(outcome))], 0, 0, outcome.reason))
                 continue
-            spool.add(doc)
+            spool.add(doc, outcome.located)
             corpus.docs.append(replace(doc, text=""))
             corpus.findings.append(list(outcome.findings))
             corpus.tokens.append(outcome.tokens)
@@ -388,11 +416,11 @@ def scan_documents(
 
 
 def _passage_chunk(
-    items: list[tuple[int, int, Scores, str, U32]], docs: dict[int, Document], config: Config
+    items: list[tuple[int, int, Scores, str, U32]], docs: dict[int, Document], known: dict[int, Located], config: Config,
 ) -> list[Pair]:
     """Pairs with their passages for one chunk of verified pairs (runs in a worker process)."""
     hasher = _worker_hasher()
-    located: dict[int, Located] = {}
+    located: dict[int, Located] = dict(known)
     out = []
     for i, j, s, relation, shared in items:
         for k in (i, j):
@@ -420,18 +448,23 @@ def _with_passages(
     ordered = sorted(verified, key=lambda v: (v[0], v[1]))
     chunks = [ordered[k : k + _PASSAGE_CHUNK] for k in range(0, len(ordered), _PASSAGE_CHUNK)]
 
-    def payload(chunk: list[tuple[int, int, Scores, str]]) -> tuple[list[tuple[int, int, Scores, str, U32]], dict[int, Document]]:
+    def payload(
+        chunk: list[tuple[int, int, Scores, str]],
+    ) -> tuple[list[tuple[int, int, Scores, str, U32]], dict[int, Document], dict[int, Located]]:
         docs: dict[int, Document] = {}
+        known: dict[int, Located] = {}
         for i, j, _, _ in chunk:
             for k in (i, j):
                 if k not in docs:
-                    title, text = spool.text(k)
+                    title, text, loc = spool.read(k)
                     docs[k] = replace(corpus.docs[k], text=text, title=title)
+                    if loc is not None:
+                        known[k] = loc
         items = [
             (i, j, sc, rel, np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True))
             for i, j, sc, rel in chunk
         ]
-        return items, docs
+        return items, docs, known
 
     pairs: list[Pair] = []
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs

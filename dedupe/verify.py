@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from .clean import clean
+from .clean import Line, clean
 from .config import Config
 from .models import Document, Passage, Relation, Span
 from .normalize import token_offsets
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
-__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "passages", "relation_of", "score", "weekday_mask", "weekday_mask_of_hashes"]
+__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "locate_lines", "passages", "relation_of", "score", "weekday_mask", "weekday_mask_of_hashes"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -142,12 +142,26 @@ class Located:
 
 def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
     """Where each hashed token of ``doc`` sits in its raw title or text."""
+    offsets = token_offsets(doc.text)
+    return locate_lines(doc, clean(doc, offsets).lines, offsets, config, hasher)
+
+
+def locate_lines(
+    doc: Document,
+    lines: Sequence[Line],
+    text_offsets: tuple[list[str], list[int], list[int]],
+    config: Config,
+    hasher: TokenHasher,
+    token_hashes: U64 | None = None,
+) -> Located:
+    """:func:`locate` from a cleaning already done (its kept ``lines`` and the text's token
+    offsets); ``token_hashes``, when the caller has hashed the same tokens, are used as they are."""
     starts: list[int] = []
     ends: list[int] = []
     in_title: list[bool] = []
     tokens: list[str] = []
-    text_tokens, text_starts, text_ends = token_offsets(doc.text)
-    for line in clean(doc, (text_tokens, text_starts, text_ends)).lines:
+    text_tokens, text_starts, text_ends = text_offsets
+    for line in lines:
         is_title = line.span.field == "title"
         if not is_title:
             lo, hi = bisect_left(text_starts, line.span.start), bisect_left(text_starts, line.span.end)
@@ -166,11 +180,12 @@ def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
         ends.extend(line_ends)
         in_title.extend(is_title for _ in line_tokens)
     n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
+    hashes = token_hashes if token_hashes is not None and len(token_hashes) == len(tokens) else hasher(tokens)
     return Located(
         np.array(starts, dtype=np.int32),
         np.array(ends, dtype=np.int32),
         np.array(in_title, dtype=np.bool_),
-        shingle_sequence(hasher(tokens), config.shingle_size, config.min_shingle_size),
+        shingle_sequence(hashes, config.shingle_size, config.min_shingle_size),
         n,
     )
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedupe.clean import clean
 from dedupe.models import Document
@@ -84,3 +86,18 @@ def test_raw_text_is_never_modified() -> None:
     before = doc.text
     clean(doc)
     assert doc.text == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["[ad_1]", "[ad_12]", "Next", "Previous", "next  previous", "شارك من خلال تويتر فيسبوك جوجل بلس اكتب رأيك",
+                                 "رابط الخبر بصحيفة اليوم :", "رابط الخبر بصحيفة", " ", "نص الخبر", "x", ":"]), max_size=12))
+def test_inline_rules_apart_find_what_their_alternation_finds(parts: list[str]) -> None:
+    import re
+
+    from dedupe.clean import _inline_matches, _rules
+
+    rules = _rules()
+    line = "".join(parts)
+    alternation = re.compile("|".join(f"(?P<{name}>{p.pattern})" for p, name in rules.inline), re.IGNORECASE)
+    expected = [(m.lastgroup, m.start(), m.end()) for m in alternation.finditer(line) if m.end() > m.start()]
+    assert list(_inline_matches(rules, line)) == expected

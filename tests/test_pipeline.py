@@ -201,3 +201,24 @@ def test_without_passages_the_pairs_are_the_same() -> None:
     bare = scan_documents(docs, Config(max_passages=0))
     assert [(p.a, p.b, p.relation, p.jaccard) for p in bare.pairs] == [(p.a, p.b, p.relation, p.jaccard) for p in full.pairs]
     assert full.pairs and all(p.passages for p in full.pairs) and not any(p.passages for p in bare.pairs)
+
+
+def test_prepare_locates_tokens_exactly_as_locate_does() -> None:
+    """The scan keeps where each token sits from its one cleaning pass (spooled with the text),
+    instead of cleaning each paired document again: it must be what locate() gives."""
+    import numpy as np
+
+    from dedupe.documents import DEFAULT_FIELDS, iter_documents
+    from dedupe.pipeline import prepare
+    from dedupe.provenance import default_registry
+    from dedupe.shingles import TokenHasher
+    from dedupe.verify import locate
+
+    hasher = TokenHasher()
+    docs = list(iter_documents([EXAMPLE], fields=DEFAULT_FIELDS))
+    for doc in docs:
+        mine = prepare(doc, Config(), hasher, default_registry()).located
+        theirs = locate(doc, Config(), hasher)
+        assert mine is not None and mine.n == theirs.n
+        for field in ("starts", "ends", "in_title", "shingles"):
+            assert np.array_equal(getattr(mine, field), getattr(theirs, field)), (doc.id, field)
