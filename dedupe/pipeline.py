@@ -78,9 +78,12 @@ class Prepared:
     """Where each hashed token sits in the raw text (for passages), when a registry was given."""
 
 
-def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None) -> Prepared:
+def prepare(
+    doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None, *, locate_tokens: bool = False,
+) -> Prepared:
     """Clean and shingle one document (and find its citations when given a source registry);
-    raise :class:`DocumentSkipped` when it cannot be scanned."""
+    raise :class:`DocumentSkipped` when it cannot be scanned. ``locate_tokens`` (with a
+    registry) also records where each hashed token sits in the raw text, for passages."""
     size = len(doc.text) + len(doc.title)
     if size > config.max_chars:
         raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
@@ -105,7 +108,7 @@ def prepare(doc: Document, config: Config, hasher: TokenHasher | None = None, re
         None if registry is None else extract(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
-        None if offsets is None else locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes),
+        locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes) if locate_tokens and offsets is not None else None,
     )
 
 
@@ -226,12 +229,12 @@ class _Facts:
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
 
 
-def _hash_batch(docs: list[Document], config: Config, registry: Registry | None) -> list[Prepared | DocumentSkipped]:
+def _hash_batch(docs: list[Document], config: Config, registry: Registry | None, locate_tokens: bool = False) -> list[Prepared | DocumentSkipped]:
     hasher = _worker_hasher()
     out: list[Prepared | DocumentSkipped] = []
     for doc in docs:
         try:
-            out.append(prepare(doc, config, hasher, registry))
+            out.append(prepare(doc, config, hasher, registry, locate_tokens=locate_tokens))
         except DocumentSkipped as skip:
             out.append(skip)
     return out
@@ -262,19 +265,19 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 
 def _prepared_stream(
-    documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None
+    documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None, locate_tokens: bool = False
 ) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
     """Documents with their hashed form, in input order. With several jobs, a bounded number of
     batches is in flight, so memory stays flat however long the input is."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     if workers <= 1:
         for batch in _batches(documents):
-            yield from zip(batch, _hash_batch(batch, config, registry))
+            yield from zip(batch, _hash_batch(batch, config, registry, locate_tokens))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[tuple[list[Document], Future[list[Prepared | DocumentSkipped]]]] = deque()
         for batch in _batches(documents):
-            pending.append((batch, pool.submit(_hash_batch, batch, config, registry)))
+            pending.append((batch, pool.submit(_hash_batch, batch, config, registry, locate_tokens)))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
                 yield from zip(done, future.result())
@@ -322,7 +325,7 @@ def scan_documents(
     title_tokens: list[tuple[str, tuple[str, ...]]] = []
     try:
         read = 0
-        for doc, outcome in _prepared_stream(documents, config, jobs, registry):
+        for doc, outcome in _prepared_stream(documents, config, jobs, registry, locate_tokens=config.max_passages > 0):
             read += 1
             if read % 500 == 0:
                 progress("read", read, None)

@@ -217,7 +217,7 @@ def test_prepare_locates_tokens_exactly_as_locate_does() -> None:
     hasher = TokenHasher()
     docs = list(iter_documents([EXAMPLE], fields=DEFAULT_FIELDS))
     for doc in docs:
-        mine = prepare(doc, Config(), hasher, default_registry()).located
+        mine = prepare(doc, Config(), hasher, default_registry(), locate_tokens=True).located
         theirs = locate(doc, Config(), hasher)
         assert mine is not None and mine.n == theirs.n
         for field in ("starts", "ends", "in_title", "shingles"):
