@@ -301,3 +301,16 @@ def test_concurrent_writers_from_threads_lose_nothing(tmp_path: Path) -> None:
         assert not errors
         assert len(ix) == len(docs)
         assert ix.check_integrity() == []  # type: ignore[attr-defined]
+
+
+def test_index_add_with_two_workers_stores_what_one_stores(tmp_path: Path) -> None:
+    docs = example_docs()
+    with open_index(f"sqlite:///{tmp_path / 'one.db'}") as one, open_index(f"sqlite:///{tmp_path / 'two.db'}") as two:
+        index_documents(docs, one, jobs=1, batch=7)
+        index_documents(docs, two, jobs=2, batch=7)
+        for a in one.export():
+            b = two.get(a.id)
+            assert b is not None
+            assert (a.content_hash, a.tokens, a.weekdays) == (b.content_hash, b.tokens, b.weekdays)
+            assert np.array_equal(a.shingles, b.shingles) and np.array_equal(a.signature, b.signature)
+            assert a.provenance == b.provenance
