@@ -5,7 +5,7 @@ The library is the product; the ``dedupe`` command is a thin layer over these na
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .config import Config
 from .errors import (

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from datasketch import MinHashLSH
 
 from .config import Config
 from .signatures import to_minhash
@@ -122,6 +121,8 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
 def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
     """The same pairs through datasketch's ``MinHashLSH`` (the reference the tests compare
     :func:`lsh_candidates` with; about 8 KB of memory per document)."""
+    from datasketch import MinHashLSH
+
     n = len(signatures)
     lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
     with lsh.insertion_session() as session:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHash
 
 from . import _compiled
 from .shingles import shingle_sequence, text_token_hashes
@@ -44,7 +44,12 @@ class Permutations:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> Permutations:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    """datasketch's ``affine32`` permutations for ``seed``: odd multipliers ``a`` and offsets ``b``
+    drawn from ``numpy.random.RandomState(seed)`` (drawn here, so that datasketch, which takes
+    half a second to import, is not needed to sign; a test compares them with datasketch's own)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return Permutations(np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32), seed)
 
 
@@ -137,8 +142,10 @@ def text_signatures(texts: Sequence[str], perms: Permutations, shingle_size: int
     return signatures(sets, perms)
 
 
-def to_minhash(signature: U32, seed: int) -> LeanMinHash:
+def to_minhash(signature: U32, seed: int) -> Any:
     """A datasketch ``LeanMinHash`` holding ``signature``, ready for ``MinHashLSH``."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
 
 

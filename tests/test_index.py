@@ -314,3 +314,12 @@ def test_index_add_with_two_workers_stores_what_one_stores(tmp_path: Path) -> No
             assert (a.content_hash, a.tokens, a.weekdays) == (b.content_hash, b.tokens, b.weekdays)
             assert np.array_equal(a.shingles, b.shingles) and np.array_equal(a.signature, b.signature)
             assert a.provenance == b.provenance
+
+
+def test_an_index_whose_tokens_hashed_differently_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    open_index(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as db:  # as an index made before the token hash changed would say
+        db.execute("UPDATE meta SET value = 'abc88eea535ca8fc' WHERE key = 'index_fingerprint'")
+    with pytest.raises(IndexIncompatible, match="hashed tokens differently"):
+        open_index(f"sqlite:///{path}")

@@ -237,3 +237,10 @@ def test_numbers_and_weekdays_from_hashes_equal_the_string_versions(text: str) -
     hashes, numbers = TokenHasher().with_numbers(tokens)
     assert numbers.tolist() == numeric_mask(tokens).tolist()
     assert weekday_mask_of_hashes(hashes) == weekday_mask(tokens)
+
+
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (16, 7), (256, 2**31 - 1)])
+def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    perms = permutations(num_perm, seed)
+    assert np.array_equal(perms.a, a.astype(np.uint32)) and np.array_equal(perms.b, b.astype(np.uint32))

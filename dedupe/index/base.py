@@ -52,6 +52,8 @@ class IndexMeta:
     schema_version: int
     config: Config
     created_by: str
+    fingerprint: str = ""
+    """The index fingerprint recorded when the index was made (hashing version included)."""
 
     def to_json(self) -> dict[str, str]:
         return {
@@ -63,7 +65,7 @@ class IndexMeta:
 
     @classmethod
     def new(cls, config: Config) -> IndexMeta:
-        return cls(SCHEMA_VERSION, config, f"dedupe-arabic-news {__version__}")
+        return cls(SCHEMA_VERSION, config, f"dedupe-arabic-news {__version__}", config.index_fingerprint())
 
     @classmethod
     def from_json(cls, raw: Mapping[str, str], where: str) -> IndexMeta:
@@ -81,11 +83,17 @@ class IndexMeta:
                 f"{where} uses index schema {version}, which this version cannot migrate (it reads {SCHEMA_VERSION}): "
                 "rebuild it with `dedupe index export` from the old version and `dedupe index add`"
             )
-        return cls(version, Config.from_dict(json.loads(raw["config"])), raw.get("created_by", ""))
+        return cls(version, Config.from_dict(json.loads(raw["config"])), raw.get("created_by", ""), raw.get("index_fingerprint", ""))
 
     def settle(self, wanted: Config | None, where: str) -> Config:
         """The config to work with: the index's own, or ``wanted`` when it files articles the
         same way (thresholds that only affect verification may differ)."""
+        if self.fingerprint != self.config.index_fingerprint():
+            raise IndexIncompatible(
+                f"{where} was built by a version of dedupe that hashed tokens differently ({self.created_by}): its "
+                "signatures cannot be compared with new ones. Rebuild it: `dedupe index export` it with that version "
+                "(or re-read the original articles) and `dedupe index add` them to a new index"
+            )
         if wanted is None:
             return self.config
         if wanted.index_fingerprint() != self.config.index_fingerprint():
