@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MIN_WORK", "available", "minhash", "text_token_hashes"]
+__all__ = ["MIN_WORK", "available", "intersection_sizes", "minhash", "text_token_hashes"]
 
 MIN_WORK = 200_000
 """Below this many code points (or shingles × permutations / 128), numpy is used: importing
@@ -104,7 +104,26 @@ def _kernels() -> Any:
                     if v < sig[k]:
                         sig[k] = v
 
-    return token_hashes, minhash
+    @numba.njit(cache=True)
+    def intersections(values: Any, starts: Any, pairs: Any, out: Any) -> None:
+        for q in range(len(pairs)):
+            i, j = pairs[q, 0], pairs[q, 1]
+            a, a_end = starts[i], starts[i + 1]
+            b, b_end = starts[j], starts[j + 1]
+            count = 0
+            while a < a_end and b < b_end:
+                x, y = values[a], values[b]
+                if x == y:
+                    count += 1
+                    a += 1
+                    b += 1
+                elif x < y:
+                    a += 1
+                else:
+                    b += 1
+            out[q] = count
+
+    return token_hashes, minhash, intersections
 
 
 def available() -> bool:
@@ -129,4 +148,14 @@ def minhash(values: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], a: An
     assert kernels is not None
     out = np.full((len(starts) - 1, len(a)), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     kernels[1](np.ascontiguousarray(values, dtype=np.uint32), np.asarray(starts, dtype=np.int64), a, b, out)
+    return out
+
+
+def intersection_sizes(values: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each pair ``(i, j)``, how many values the sorted, distinct blocks ``i`` and ``j`` of
+    ``values`` (laid out between ``starts``) share: one merge walk per pair."""
+    kernels = _kernels()
+    assert kernels is not None
+    out = np.zeros(len(pairs), dtype=np.int64)
+    kernels[2](values, np.asarray(starts, dtype=np.int64), np.ascontiguousarray(pairs, dtype=np.int64), out)
     return out

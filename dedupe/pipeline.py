@@ -45,7 +45,7 @@ from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_
 from .normalize import token_offsets, tokenize
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
-from .verify import Located, Scores, is_template, locate, locate_lines, passages, relation_of, score, weekday_mask_of_hashes
+from .verify import Located, Scores, is_template, locate, locate_lines, passages, relation_of, score, shared_counts, weekday_mask_of_hashes
 
 __all__ = ["Progress", "scan", "scan_documents", "compare", "prepare", "content_hash", "index_documents", "check"]
 
@@ -363,8 +363,9 @@ def scan_documents(
         clock = time.perf_counter()
         facts = _Facts(corpus, config)
         verified: list[tuple[int, int, Scores, str]] = []
+        shared = shared_counts(corpus.shingles, cands)
         for k, (i, j) in enumerate(cands):
-            s = score(corpus.shingles[i], corpus.shingles[j])
+            s = Scores(int(shared[k]), len(corpus.shingles[i]), len(corpus.shingles[j]))
             relation = relation_of(s, config)
             if relation is not None:
                 small, large = (i, j) if len(corpus.shingles[i]) <= len(corpus.shingles[j]) else (j, i)

@@ -16,7 +16,7 @@ from .models import Document, Passage, Relation, Span
 from .normalize import token_offsets
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
-__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "locate_lines", "passages", "relation_of", "score", "weekday_mask", "weekday_mask_of_hashes"]
+__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "locate_lines", "passages", "relation_of", "score", "shared_counts", "weekday_mask", "weekday_mask_of_hashes"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -51,6 +51,19 @@ def score(a: U32, b: U32) -> Scores:
         swapped = False
     shared = int(np.count_nonzero(np.isin(a, b, assume_unique=True))) if len(a) and len(b) else 0
     return Scores(shared, len(b), len(a)) if swapped else Scores(shared, len(a), len(b))
+
+
+def shared_counts(sets: Sequence[U32], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """How many shingles each candidate pair ``(i, j)`` shares, for many pairs at once (a
+    compiled merge walk when numba is installed and the batch is big; else :func:`score`)."""
+    from . import _compiled
+
+    if len(pairs) >= 1000 and _compiled.available():
+        lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
+        starts = np.concatenate(([0], np.cumsum(lengths)))
+        values = np.concatenate([np.asarray(x, dtype=np.uint32) for x in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)
+        return _compiled.intersection_sizes(values, starts, pairs)
+    return np.array([score(sets[i], sets[j]).shared for i, j in pairs], dtype=np.int64)
 
 
 def fact_overlap(facts_small: U64, vocab_large: U64) -> float:

@@ -57,3 +57,20 @@ def test_same_pairs_as_datasketch_on_random_signatures_with_planted_collisions(n
     # Few distinct values per column, so bands collide often and groups of all sizes occur.
     sigs = rng.integers(0, 3, size=(n, config.num_perm), dtype=np.uint32)
     assert np.array_equal(lsh_candidates(sigs, config), lsh_candidates_datasketch(sigs, config))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 400), max_size=120), min_size=2, max_size=12), st.integers(0, 2**32 - 1))
+def test_compiled_shared_counts_equal_exact_scores(sets: list[set[int]], seed: int) -> None:
+    from dedupe import _compiled
+    from dedupe.verify import score
+
+    if not _compiled.available():
+        pytest.skip("numba is not installed: the compiled merge walk is not built")
+    arrays = [np.array(sorted(s), dtype=np.uint32) for s in sets]
+    rng = np.random.default_rng(seed)
+    pairs = rng.integers(0, len(arrays), size=(50, 2)).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum([len(a) for a in arrays]))).astype(np.int64)
+    values = np.concatenate(arrays) if starts[-1] else np.empty(0, dtype=np.uint32)
+    got = _compiled.intersection_sizes(values, starts, pairs)
+    assert got.tolist() == [score(arrays[i], arrays[j]).shared for i, j in pairs]
