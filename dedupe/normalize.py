@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+import numpy.typing as npt
+
 __all__ = ["TokenSpan", "line_tokens", "normalize", "token_offsets", "token_spans", "tokenize"]
 
 
@@ -157,6 +160,53 @@ class TokenSpan:
 _RAW_WORD = re.compile(r"[^\W_\u0640][^\W_]*(?:[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]+[^\W_]*)*")
 
 
+_RAW_JOINERS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_RAW_START = re.compile(r"[^\W_\u0640]")
+_RAW_CONTINUE = re.compile(r"[^\W_]")
+# Below this many characters the regex is cheaper than the array set-up.
+_ARRAY_SPANS_MIN = 256
+
+
+@lru_cache(maxsize=1)
+def _raw_classes() -> npt.NDArray[np.uint8]:
+    """Per BMP code point: 1 when it can start a raw word, 2 when it can only continue one."""
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    for cp in range(0x10000):
+        c = chr(cp)
+        if _RAW_START.fullmatch(c):
+            classes[cp] = 1
+        elif _RAW_CONTINUE.fullmatch(c) or _RAW_JOINERS.fullmatch(c):
+            classes[cp] = 2
+    return classes
+
+
+def _raw_word_spans(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the matches of ``_RAW_WORD`` in ``text``.
+
+    A match starts at a letter or digit other than tatweel and runs to the end of the run of
+    word characters and joiners it stands in, so with a class per code point the spans are
+    the runs of those characters, each cut at its first starting character (numpy, for long
+    texts; the regex for short ones or text outside the BMP)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) < max(1, _ARRAY_SPANS_MIN) or int(codes.max()) > 0xFFFF:
+        spans = [w.span() for w in _RAW_WORD.finditer(text)]
+        return [a for a, _ in spans], [b for _, b in spans]
+    classes = _raw_classes()[codes]
+    inside = np.empty(len(codes) + 2, dtype=np.int8)
+    inside[0] = inside[-1] = 0
+    np.not_equal(classes, 0, out=inside[1:-1].view(np.bool_))
+    edges = np.diff(inside)
+    run_starts = np.flatnonzero(edges == 1)
+    run_ends = np.flatnonzero(edges == -1)
+    starters = np.flatnonzero(classes == 1)
+    if len(starters) == 0:
+        return [], []
+    k = np.searchsorted(starters, run_starts)
+    first = starters[np.minimum(k, len(starters) - 1)]
+    ok = (k < len(starters)) & (first < run_ends)
+    return first[ok].tolist(), run_ends[ok].tolist()
+
+
 def token_offsets(text: str, base: int = 0) -> tuple[list[str], list[int], list[int]]:
     """Tokens of ``text`` (exactly those of :func:`tokenize`) with the start and end offsets of
     each in ``text`` (plus ``base``), as three parallel lists.
@@ -168,9 +218,11 @@ def token_offsets(text: str, base: int = 0) -> tuple[list[str], list[int], list[
     chunk; it gets the raw word's span when the chunk lines up one to one, else the chunk's.
     """
     tokens = tokenize(text)
-    spans = [w.span() for w in _RAW_WORD.finditer(text)]
-    if len(spans) == len(tokens):
-        return tokens, [base + a for a, _ in spans], [base + b for _, b in spans]
+    word_starts, word_ends = _raw_word_spans(text)
+    if len(word_starts) == len(tokens):
+        if base:
+            return tokens, [base + a for a in word_starts], [base + b for b in word_ends]
+        return tokens, word_starts, word_ends
     starts: list[int] = []
     ends: list[int] = []
     for chunk in _CHUNK.finditer(text):

@@ -76,6 +76,9 @@ class Prepared:
     provenance: Provenance | None = None
     located: Located | None = None
     """Where each hashed token sits in the raw text (for passages), when a registry was given."""
+    spooled: bytes | None = None
+    """The document as the scan's spool stores it (encoded in the worker that prepared it, so
+    the process reading the input only writes bytes)."""
 
 
 def prepare(
@@ -97,14 +100,15 @@ def prepare(
         raise DocumentSkipped("too_short", f"{len(tokens)} words after cleaning < min_tokens {config.min_tokens}")
     hasher = hasher or TokenHasher()
     hashes, numeric = hasher.with_numbers(tokens)
+    vocab = np.unique(hashes)
     return Prepared(
         cleaned.findings,
         len(tokens),
         shingle_set(hashes, config.shingle_size, config.min_shingle_size),
-        np.unique(hashes),
+        vocab,
         np.unique(hashes[numeric]),
         tuple(tokenize(doc.title)),
-        weekday_mask_of_hashes(hashes),
+        weekday_mask_of_hashes(vocab),
         None if registry is None else extract(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
@@ -121,6 +125,15 @@ class _Spool:
         self._where: list[tuple[int, int]] = []
 
     def add(self, doc: Document, located: Located | None = None) -> None:
+        self.add_encoded(self.encode(doc, located))
+
+    def add_encoded(self, payload: bytes) -> None:
+        self._file.seek(0, 2)
+        self._where.append((self._file.tell(), len(payload)))
+        self._file.write(payload)
+
+    @staticmethod
+    def encode(doc: Document, located: Located | None = None) -> bytes:
         header: list[object] = [doc.title, doc.text]
         arrays = b""
         if located is not None:
@@ -130,10 +143,7 @@ class _Spool:
                 + located.in_title.astype(np.bool_).tobytes() + located.shingles.astype("<u4").tobytes()
             )
         head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        payload = zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
-        self._file.seek(0, 2)
-        self._where.append((self._file.tell(), len(payload)))
-        self._file.write(payload)
+        return zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
 
     def read(self, index: int) -> tuple[str, str, Located | None]:
         offset, length = self._where[index]
@@ -229,14 +239,22 @@ class _Facts:
         return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
 
 
-def _hash_batch(docs: list[Document], config: Config, registry: Registry | None, locate_tokens: bool = False) -> list[Prepared | DocumentSkipped]:
+def _hash_batch(
+    docs: list[Document], config: Config, registry: Registry | None, locate_tokens: bool = False, spool: bool = False,
+) -> list[Prepared | DocumentSkipped]:
+    """Prepare a batch; with ``spool``, each prepared document also carries its spool record
+    (and no longer its located tokens, which the record holds)."""
     hasher = _worker_hasher()
     out: list[Prepared | DocumentSkipped] = []
     for doc in docs:
         try:
-            out.append(prepare(doc, config, hasher, registry, locate_tokens=locate_tokens))
+            prepared = prepare(doc, config, hasher, registry, locate_tokens=locate_tokens)
         except DocumentSkipped as skip:
             out.append(skip)
+            continue
+        if spool:
+            prepared = replace(prepared, located=None, spooled=_Spool.encode(doc, prepared.located))
+        out.append(prepared)
     return out
 
 
@@ -265,19 +283,20 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 
 def _prepared_stream(
-    documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None, locate_tokens: bool = False
+    documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None, locate_tokens: bool = False,
+    spool: bool = False,
 ) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
     """Documents with their hashed form, in input order. With several jobs, a bounded number of
     batches is in flight, so memory stays flat however long the input is."""
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     if workers <= 1:
         for batch in _batches(documents):
-            yield from zip(batch, _hash_batch(batch, config, registry, locate_tokens))
+            yield from zip(batch, _hash_batch(batch, config, registry, locate_tokens, spool))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[tuple[list[Document], Future[list[Prepared | DocumentSkipped]]]] = deque()
         for batch in _batches(documents):
-            pending.append((batch, pool.submit(_hash_batch, batch, config, registry, locate_tokens)))
+            pending.append((batch, pool.submit(_hash_batch, batch, config, registry, locate_tokens, spool)))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
                 yield from zip(done, future.result())
@@ -325,14 +344,17 @@ def scan_documents(
     title_tokens: list[tuple[str, tuple[str, ...]]] = []
     try:
         read = 0
-        for doc, outcome in _prepared_stream(documents, config, jobs, registry, locate_tokens=config.max_passages > 0):
+        for doc, outcome in _prepared_stream(
+            documents, config, jobs, registry, locate_tokens=config.max_passages > 0, spool=True,
+        ):
             read += 1
             if read % 500 == 0:
                 progress("read", read, None)
             if isinstance(outcome, DocumentSkipped):
                 corpus.skipped.append(_summary(doc, [Finding("skipped", str(outcome))], 0, 0, outcome.reason))
                 continue
-            spool.add(doc, outcome.located)
+            assert outcome.spooled is not None
+            spool.add_encoded(outcome.spooled)
             corpus.docs.append(replace(doc, text=""))
             corpus.findings.append(list(outcome.findings))
             corpus.tokens.append(outcome.tokens)

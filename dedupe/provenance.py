@@ -273,14 +273,18 @@ class _Match:
 def _matches(f: _Field, registry: Registry, outlet_source: str | None) -> list[_Match]:
     tokens = f.tokens
     found: list[_Match] = []
-    i = 0
+    resume = 0
     first_tokens, start_forms = registry.first_tokens, registry.start_forms
-    while i < len(tokens):
+    # Only tokens that can start a name are looked at (most fields have a handful).
+    present = start_forms.intersection(tokens)
+    if not present:
+        return found
+    starts = [k for k, tok in enumerate(tokens) if tok in present]
+    for i in starts:
+        if i < resume:
+            continue
         best: _Match | None = None
         tok = tokens[i]
-        if tok not in start_forms:
-            i += 1
-            continue
         readings = ((tok, ""),) if tok in first_tokens else _strip_clitics(tok)
         for stem, clitics in readings:
             if stem not in registry.first_tokens:
@@ -297,9 +301,7 @@ def _matches(f: _Field, registry: Registry, outlet_source: str | None) -> list[_
             best.clitics = "ل"
         if best is not None:
             found.append(best)
-            i = best.last
-        else:
-            i += 1
+            resume = best.last
     return found
 
 
@@ -480,6 +482,11 @@ def _anonymous(f: _Field) -> list[Span]:
     tokens = f.tokens
     spans: list[Span] = []
     field_name: FieldName = "text" if f.name == "text" else "title"
+    # Most fields name no anonymous source: rule them out with two C-speed tests.
+    if _ANON_STARTS.isdisjoint(tokens):
+        joined = " ".join(tokens)
+        if "مصدر" not in joined and "مصادر" not in joined:
+            return spans
     for i, tok in enumerate(tokens):
         # Cheap test first: the token ends with a head word (مصدر, لمصادر, ومصدر…) or starts a phrase.
         if tok.endswith(("مصدر", "مصادر")) and i + 1 < len(tokens):

@@ -101,11 +101,17 @@ def _weekday_hashes() -> tuple[U64, npt.NDArray[np.int64]]:
 
 def weekday_mask_of_hashes(token_hashes: U64) -> int:
     """:func:`weekday_mask` from the tokens' hashes (the same answer, without the strings)."""
+    bit_of = _weekday_bits_by_hash()
+    mask = 0
+    for h in bit_of.keys() & set(token_hashes.tolist()):
+        mask |= bit_of[h]
+    return mask
+
+
+@lru_cache(maxsize=1)
+def _weekday_bits_by_hash() -> dict[int, int]:
     values, bits = _weekday_hashes()
-    hits = np.isin(token_hashes, values)
-    if not hits.any():
-        return 0
-    return int(np.bitwise_or.reduce(bits[np.searchsorted(values, token_hashes[hits])]))
+    return {int(h): int(b) for h, b in zip(values, bits)}
 
 
 def is_template(
@@ -184,14 +190,14 @@ def locate_lines(
                 tokens.extend(text_tokens[lo:hi])
                 starts.extend(text_starts[lo:hi])
                 ends.extend(text_ends[lo:hi])
-                in_title.extend(False for _ in range(hi - lo))
+                in_title.extend([False] * (hi - lo))
                 continue
         raw = doc.title if is_title else doc.text
         line_tokens, line_starts_, line_ends = token_offsets(raw[line.span.start : line.span.end], base=line.span.start)
         tokens.extend(line_tokens)
         starts.extend(line_starts_)
         ends.extend(line_ends)
-        in_title.extend(is_title for _ in line_tokens)
+        in_title.extend([is_title] * len(line_tokens))
     n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
     hashes = token_hashes if token_hashes is not None and len(token_hashes) == len(tokens) else hasher(tokens)
     return Located(
