@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MIN_WORK", "available", "intersection_sizes", "minhash", "text_token_hashes"]
+__all__ = ["MIN_WORK", "available", "loaded", "intersection_sizes", "minhash", "shingle_runs", "text_token_hashes"]
 
 MIN_WORK = 200_000
 """Below this many code points (or shingles × permutations / 128), numpy is used: importing
@@ -123,11 +123,55 @@ def _kernels() -> Any:
                     b += 1
             out[q] = count
 
-    return token_hashes, minhash, intersections
+    @numba.njit(cache=True)
+    def runs(a: Any, b: Any, shared: Any, gap_a: Any, gap_b: Any) -> Any:
+        order = np.argsort(b, kind="mergesort")  # stable: equal values keep their first position first
+        sorted_b = b[order]
+        out = np.empty((len(a), 5), dtype=np.int64)
+        k = 0
+        for pos in range(len(a)):
+            h = a[pos]
+            s = np.searchsorted(shared, h)
+            if s >= len(shared) or shared[s] != h:
+                continue
+            q = np.searchsorted(sorted_b, h)
+            if q >= len(sorted_b) or sorted_b[q] != h:
+                continue
+            nxt = out[k - 1, 3] + 1 if k > 0 else 0
+            if k > 0 and out[k - 1, 1] == pos - 1 and nxt < len(b) and b[nxt] == h:
+                out[k - 1, 1] = pos
+                out[k - 1, 3] = nxt
+                out[k - 1, 4] += 1
+            else:
+                first = order[q]
+                out[k, 0] = pos
+                out[k, 1] = pos
+                out[k, 2] = first
+                out[k, 3] = first
+                out[k, 4] = 1
+                k += 1
+        m = 0
+        for r in range(k):
+            if m > 0 and 0 < out[r, 0] - out[m - 1, 1] <= gap_a and 0 < out[r, 2] - out[m - 1, 3] <= gap_b:
+                out[m - 1, 1] = out[r, 1]
+                out[m - 1, 3] = out[r, 3]
+                out[m - 1, 4] += out[r, 4]
+            else:
+                for c in range(5):
+                    out[m, c] = out[r, c]
+                m += 1
+        return out[:m]
+
+    return token_hashes, minhash, intersections, runs
 
 
 def available() -> bool:
     return _kernels() is not None
+
+
+def loaded() -> bool:
+    """The kernels are already loaded in this process (using them costs nothing more)."""
+    return _kernels.cache_info().currsize > 0 and _kernels() is not None
 
 
 def text_token_hashes(
@@ -159,3 +203,14 @@ def intersection_sizes(values: npt.NDArray[np.uint32], starts: npt.NDArray[np.in
     out = np.zeros(len(pairs), dtype=np.int64)
     kernels[2](values, np.asarray(starts, dtype=np.int64), np.ascontiguousarray(pairs, dtype=np.int64), out)
     return out
+
+
+def shingle_runs(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32], shared: npt.NDArray[np.uint32], gap_a: int, gap_b: int) -> list[tuple[int, int, int, int, int]]:
+    """:func:`dedupe.verify._runs` on two shingle sequences and their sorted shared shingles."""
+    kernels = _kernels()
+    assert kernels is not None
+    found = kernels[3](
+        np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32),
+        np.ascontiguousarray(shared, dtype=np.uint32), np.int64(gap_a), np.int64(gap_b),
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in found.tolist()]

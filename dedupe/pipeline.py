@@ -123,14 +123,17 @@ class _Spool:
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-spool-")
         self._where: list[tuple[int, int]] = []
+        self._end = 0
+        self._dirty = False
 
     def add(self, doc: Document, located: Located | None = None) -> None:
         self.add_encoded(self.encode(doc, located))
 
     def add_encoded(self, payload: bytes) -> None:
-        self._file.seek(0, 2)
-        self._where.append((self._file.tell(), len(payload)))
+        self._where.append((self._end, len(payload)))
         self._file.write(payload)
+        self._end += len(payload)
+        self._dirty = True
 
     @staticmethod
     def encode(doc: Document, located: Located | None = None) -> bytes:
@@ -145,10 +148,25 @@ class _Spool:
         head = json.dumps(header, ensure_ascii=False).encode("utf-8")
         return zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
 
-    def read(self, index: int) -> tuple[str, str, Located | None]:
+    def record(self, index: int) -> bytes:
+        """The stored record of document ``index``, as :meth:`encode` made it."""
+        if self._dirty:
+            self._file.flush()
+            self._dirty = False
         offset, length = self._where[index]
-        self._file.seek(offset)
-        raw = zlib.decompress(self._file.read(length))
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), length, offset)
+        self._file.seek(offset)  # no pread (Windows)
+        data = self._file.read(length)
+        self._file.seek(0, 2)
+        return data
+
+    def read(self, index: int) -> tuple[str, str, Located | None]:
+        return self.decode(self.record(index))
+
+    @staticmethod
+    def decode(record: bytes) -> tuple[str, str, Located | None]:
+        raw = zlib.decompress(record)
         size = int.from_bytes(raw[:4], "little")
         header = json.loads(raw[4 : 4 + size])
         if len(header) == 2:
@@ -442,22 +460,30 @@ def scan_documents(
 
 
 def _passage_chunk(
-    items: list[tuple[int, int, Scores, str, U32]], docs: dict[int, Document], known: dict[int, Located], config: Config,
+    items: list[tuple[int, int, Scores, str]], metas: dict[int, Document], records: dict[int, bytes],
+    sets: dict[int, U32], config: Config,
 ) -> list[Pair]:
-    """Pairs with their passages for one chunk of verified pairs (runs in a worker process)."""
+    """Pairs with their passages for one chunk of verified pairs (runs in a worker process):
+    the documents' spool records are decoded here, not in the process that reads them."""
+    from . import _compiled
+
     hasher = _worker_hasher()
-    located: dict[int, Located] = dict(known)
+    compiled = _compiled.available()
+    docs: dict[int, Document] = {}
+    located: dict[int, Located] = {}
+    for k, record in records.items():
+        title, text, loc = _Spool.decode(record)
+        docs[k] = replace(metas[k], text=text, title=title)
+        located[k] = loc if loc is not None else locate(docs[k], config, hasher)
     out = []
-    for i, j, s, relation, shared in items:
-        for k in (i, j):
-            if k not in located:
-                located[k] = locate(docs[k], config, hasher)
-        found = passages(docs[i], docs[j], shared, config, hasher, (located[i], located[j])) if config.max_passages else ()
+    for i, j, s, relation in items:
+        shared = np.intersect1d(sets[i], sets[j], assume_unique=True)
+        found = passages(docs[i], docs[j], shared, config, hasher, (located[i], located[j]), compiled=compiled) if config.max_passages else ()
         out.append(_pair(docs[i].id, docs[j].id, relation, s, found))  # type: ignore[arg-type]
     return out
 
 
-_PASSAGE_CHUNK = 4000
+_PASSAGE_CHUNK = 2000
 
 
 def _with_passages(
@@ -476,21 +502,17 @@ def _with_passages(
 
     def payload(
         chunk: list[tuple[int, int, Scores, str]],
-    ) -> tuple[list[tuple[int, int, Scores, str, U32]], dict[int, Document], dict[int, Located]]:
-        docs: dict[int, Document] = {}
-        known: dict[int, Located] = {}
+    ) -> tuple[list[tuple[int, int, Scores, str]], dict[int, Document], dict[int, bytes], dict[int, U32]]:
+        metas: dict[int, Document] = {}
+        records: dict[int, bytes] = {}
+        sets: dict[int, U32] = {}
         for i, j, _, _ in chunk:
             for k in (i, j):
-                if k not in docs:
-                    title, text, loc = spool.read(k)
-                    docs[k] = replace(corpus.docs[k], text=text, title=title)
-                    if loc is not None:
-                        known[k] = loc
-        items = [
-            (i, j, sc, rel, np.intersect1d(corpus.shingles[i], corpus.shingles[j], assume_unique=True))
-            for i, j, sc, rel in chunk
-        ]
-        return items, docs, known
+                if k not in records:
+                    records[k] = spool.record(k)
+                    metas[k] = corpus.docs[k]
+                    sets[k] = corpus.shingles[k]
+        return chunk, metas, records, sets
 
     pairs: list[Pair] = []
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs

@@ -209,13 +209,19 @@ def locate_lines(
     )
 
 
-def _runs(a: Located, b: Located, shared: U32) -> list[tuple[int, int, int, int, int]]:
+def _runs(a: Located, b: Located, shared: U32, compiled: bool | None = None) -> list[tuple[int, int, int, int, int]]:
     """Aligned runs of shared shingles: (a_first, a_last, b_first, b_last, shingle count).
 
     Diagonal runs first (consecutive in both documents), then runs merged across small gaps:
     one changed word breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits
     inside one passage, not two passages.
     """
+    from . import _compiled
+
+    if compiled is None:
+        compiled = _compiled.loaded()
+    if compiled:
+        return _compiled.shingle_runs(a.shingles, b.shingles, shared, 2 * a.n + 1, 2 * b.n + 1)
     shared_set = set(shared.tolist())
     where_b: dict[int, list[int]] = {}
     for pos, h in enumerate(b.shingles.tolist()):
@@ -258,18 +264,19 @@ def _excerpt(doc: Document, span: Span) -> str:
 
 def passages(
     a: Document, b: Document, shared: U32, config: Config, hasher: TokenHasher,
-    located: tuple[Located, Located] | None = None,
+    located: tuple[Located, Located] | None = None, *, compiled: bool | None = None,
 ) -> list[Passage]:
     """The stretches of text ``a`` and ``b`` share, as raw character spans in both.
 
     Shared shingles are aligned in document order; consecutive ones (gaps up to one shingle
     width, in both documents) form one passage. The longest ``max_passages`` are kept,
-    returned in the order they appear in ``a``.
+    returned in the order they appear in ``a``. ``compiled``: align with the numba kernel
+    (default: when it is already loaded in this process).
     """
     if len(shared) == 0:
         return []
     la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
-    runs = [r for r in _runs(la, lb, shared) if r[4] >= 2 or len(shared) < 4]
+    runs = [r for r in _runs(la, lb, shared, compiled) if r[4] >= 2 or len(shared) < 4]
     runs.sort(key=lambda r: -r[4])
     kept = sorted(runs[: config.max_passages], key=lambda r: r[0])
     out = []

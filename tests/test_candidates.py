@@ -74,3 +74,33 @@ def test_compiled_shared_counts_equal_exact_scores(sets: list[set[int]], seed: i
     values = np.concatenate(arrays) if starts[-1] else np.empty(0, dtype=np.uint32)
     got = _compiled.intersection_sizes(values, starts, pairs)
     assert got.tolist() == [score(arrays[i], arrays[j]).shared for i, j in pairs]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.integers(1, 5), st.sampled_from([8, 40, 10_000]))
+def test_compiled_passage_alignment_equals_the_python_walk(seed: int, na: int, nb: int, alphabet: int) -> None:
+    # b is a edited (words replaced, stretches cut, others inserted), over a small or large
+    # alphabet: repeated shingles, broken diagonals and gaps of every size reach every branch.
+    from dedupe import _compiled
+    from dedupe.verify import Located, _runs
+
+    if not _compiled.available():
+        pytest.skip("numba is not installed: the compiled alignment is not built")
+    rng = np.random.default_rng(seed)
+    sa = rng.integers(0, alphabet, size=int(rng.integers(0, 150))).astype(np.uint32)
+    sb = sa.copy()
+    for _ in range(int(rng.integers(0, 6))):
+        cut = int(rng.integers(0, len(sb) + 1))
+        kind = rng.integers(0, 3)
+        if kind == 0 and len(sb):  # replace a few
+            sb[cut % len(sb) : cut % len(sb) + int(rng.integers(1, 12))] = rng.integers(0, alphabet)
+        elif kind == 1:  # delete a stretch
+            sb = np.delete(sb, np.arange(cut, min(len(sb), cut + int(rng.integers(1, 15)))))
+        else:  # insert a stretch
+            sb = np.insert(sb, cut, rng.integers(0, alphabet, size=int(rng.integers(1, 15))).astype(np.uint32))
+    common = np.intersect1d(sa, sb)
+    # Boilerplate removal can drop shared shingles from the sets: keep a random subset.
+    shared = common[rng.random(len(common)) < 0.9]
+    la = Located(np.zeros(len(sa), np.int32), np.zeros(len(sa), np.int32), np.zeros(len(sa), np.bool_), sa, na)
+    lb = Located(np.zeros(len(sb), np.int32), np.zeros(len(sb), np.int32), np.zeros(len(sb), np.bool_), sb, nb)
+    assert _runs(la, lb, shared, compiled=True) == _runs(la, lb, shared, compiled=False)
