@@ -137,7 +137,7 @@ def near_identical(a: str, b: str, similarity: float) -> float:
 
 
 def headline_groups(
-    headlines: Sequence[tuple[str, tuple[str, ...]]],
+    headlines: Iterable[tuple[str, Sequence[str]]],
     similarity: float,
     min_tokens: int,
 ) -> list[HeadlineGroup]:

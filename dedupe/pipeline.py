@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 import zlib
@@ -45,7 +46,10 @@ from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_
 from .normalize import token_offsets, tokenize
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
-from .verify import Located, Scores, is_template, locate, locate_lines, passages, relation_of, score, shared_counts, weekday_mask_of_hashes
+from .verify import (
+    RELATIONS, Located, Scores, cross_counts, is_template, jaccards, locate, locate_lines, passages, relation_codes, relation_of,
+    score, shared_counts, weekday_mask_of_hashes,
+)
 
 __all__ = ["Progress", "scan", "scan_documents", "compare", "prepare", "content_hash", "index_documents", "check"]
 
@@ -359,7 +363,7 @@ def scan_documents(
     clock = time.perf_counter()
     corpus = _Corpus()
     spool = _Spool()
-    title_tokens: list[tuple[str, tuple[str, ...]]] = []
+    title_tokens: list[tuple[str, str]] = []  # (id, normalized title): one string, not a tuple of words
     try:
         read = 0
         for doc, outcome in _prepared_stream(
@@ -373,7 +377,8 @@ def scan_documents(
                 continue
             assert outcome.spooled is not None
             spool.add_encoded(outcome.spooled)
-            corpus.docs.append(replace(doc, text=""))
+            # Kept per document: what the report and the later stages read (the text is in the spool).
+            corpus.docs.append(replace(doc, text="", author="", url="", outlet=sys.intern(doc.outlet)))
             corpus.findings.append(list(outcome.findings))
             corpus.tokens.append(outcome.tokens)
             corpus.shingles.append(outcome.shingles)
@@ -381,7 +386,7 @@ def scan_documents(
             corpus.numbers.append(outcome.numbers)
             corpus.weekdays.append(outcome.weekdays)
             corpus.provenance.append(outcome.provenance or Provenance())
-            title_tokens.append((doc.id, outcome.title_tokens))
+            title_tokens.append((doc.id, " ".join(outcome.title_tokens)))
         progress("read", read, read)
         timings["read_clean_shingle"] = time.perf_counter() - clock
 
@@ -401,22 +406,7 @@ def scan_documents(
         timings["candidates"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        facts = _Facts(corpus, config)
-        verified: list[tuple[int, int, Scores, str]] = []
-        shared = shared_counts(corpus.shingles, cands)
-        for k, (i, j) in enumerate(cands):
-            s = Scores(int(shared[k]), len(corpus.shingles[i]), len(corpus.shingles[j]))
-            relation = relation_of(s, config)
-            if relation is not None:
-                small, large = (i, j) if len(corpus.shingles[i]) <= len(corpus.shingles[j]) else (j, i)
-                weekdays = (corpus.weekdays[i], corpus.weekdays[j])
-                if is_template(s, facts.of(small), corpus.vocab[large], config, weekdays):
-                    relation = "template"
-            if relation is not None:
-                verified.append((int(i), int(j), s, relation))
-            if k % 5000 == 0:
-                progress("verify", k, len(cands))
-        progress("verify", len(cands), len(cands))
+        verified = _verify(corpus, cands, config, progress)
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -434,7 +424,9 @@ def scan_documents(
     clock = time.perf_counter()
     index = {d.id: d for d in corpus.docs}
     clusters = build_clusters(pairs, lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
-    headlines = headline_groups(title_tokens, config.headline_similarity, config.headline_min_tokens)
+    headlines = headline_groups(
+        ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
+    )
     timings["cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -457,6 +449,52 @@ def scan_documents(
         config={**config.to_dict(), "fingerprint": config.fingerprint()},
         timings={**timings, **{f"candidates_{k}": float(v) for k, v in counts.items()}},
     )
+
+
+def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> list[tuple[int, int, Scores, str]]:
+    """Exact verification of the candidate pairs, all at once: shared shingle counts by a
+    merge walk, relations from the counts, then the template test (different weekdays, or
+    the smaller document's facts missing from the larger) on the pairs that need it."""
+    progress("verify", 0, len(cands))
+    if len(cands) == 0:
+        progress("verify", 0, 0)
+        return []
+    sizes = np.fromiter((len(x) for x in corpus.shingles), dtype=np.int64, count=len(corpus.shingles))
+    i, j = cands[:, 0], cands[:, 1]
+    shared = shared_counts(corpus.shingles, cands)
+    codes = relation_codes(shared, sizes[i], sizes[j], config)
+    maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
+    if len(maybe):
+        weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
+        wi, wj = weekdays[i[maybe]], weekdays[j[maybe]]
+        template = (wi != 0) & (wj != 0) & ((wi & wj) == 0)
+        rest = maybe[~template]
+        small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
+        large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
+        facts = _Facts(corpus, config)
+        fact_docs, fact_of = np.unique(small, return_inverse=True)
+        fact_sets = [facts.of(int(d)) for d in fact_docs]
+        counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
+        enough = np.flatnonzero(counts >= config.template_min_facts)
+        vocab_docs, vocab_of = np.unique(large[enough], return_inverse=True)
+        found = cross_counts(
+            fact_sets, [corpus.vocab[int(d)] for d in vocab_docs],
+            np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
+        )
+        slot = np.zeros(len(rest), dtype=np.bool_)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slot[enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
+        codes[maybe[template]] = 3
+        codes[rest[slot]] = 3
+    progress("verify", len(cands), len(cands))
+    keep = np.flatnonzero(codes >= 0)
+    return [
+        (int(a), int(b), Scores(int(n), int(sa), int(sb)), RELATIONS[c])
+        for a, b, n, sa, sb, c in zip(
+            i[keep].tolist(), j[keep].tolist(), shared[keep].tolist(),
+            sizes[i[keep]].tolist(), sizes[j[keep]].tolist(), codes[keep].tolist(),
+        )
+    ]
 
 
 def _passage_chunk(

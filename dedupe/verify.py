@@ -66,6 +66,57 @@ def shared_counts(sets: Sequence[U32], pairs: npt.NDArray[np.int64]) -> npt.NDAr
     return np.array([score(sets[i], sets[j]).shared for i, j in pairs], dtype=np.int64)
 
 
+def cross_counts(left: Sequence[npt.NDArray[np.generic]], right: Sequence[npt.NDArray[np.generic]], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each pair ``(i, j)``, how many values the sorted, distinct arrays ``left[i]`` and
+    ``right[j]`` share (a compiled merge walk for big batches, else numpy)."""
+    from . import _compiled
+
+    if len(pairs) >= 1000 and _compiled.available():
+        blocks = [*left, *right]
+        lengths = np.fromiter((len(x) for x in blocks), dtype=np.int64, count=len(blocks))
+        starts = np.concatenate(([0], np.cumsum(lengths)))
+        dtype = np.result_type(*(x.dtype for x in blocks)) if blocks else np.uint64
+        values = np.concatenate([np.asarray(x, dtype=dtype) for x in blocks]) if starts[-1] else np.empty(0, dtype=dtype)
+        shifted = np.asarray(pairs, dtype=np.int64).copy()
+        shifted[:, 1] += len(left)
+        return _compiled.intersection_sizes(values, starts, shifted)
+    return np.array(
+        [np.count_nonzero(np.isin(left[i], right[j], assume_unique=True)) for i, j in pairs], dtype=np.int64
+    )
+
+
+RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
+"""Relation codes of :func:`relation_codes` (an index into this tuple; -1: no reuse)."""
+
+
+def relation_codes(shared: npt.NDArray[np.int64], size_a: npt.NDArray[np.int64], size_b: npt.NDArray[np.int64], config: Config) -> npt.NDArray[np.int8]:
+    """:func:`relation_of` for many pairs at once, as codes into :data:`RELATIONS` (-1: none).
+    Same floating-point divisions as :class:`Scores`, so the same answers."""
+    shared_f = shared.astype(np.float64)
+    union = size_a + size_b - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, shared_f / union, 0.0)
+        c_a = np.where(size_a > 0, shared_f / size_a, 0.0)
+        c_b = np.where(size_b > 0, shared_f / size_b, 0.0)
+    low, high = np.minimum(c_a, c_b), np.maximum(c_a, c_b)
+    duplicate = jaccard >= config.duplicate_jaccard
+    near = ~duplicate & (jaccard >= config.near_duplicate_jaccard) & (low >= config.near_duplicate_min_containment)
+    partial = ~duplicate & ~near & (high >= config.partial_containment)
+    codes = np.full(len(shared), -1, dtype=np.int8)
+    codes[partial] = 2
+    codes[near] = 1
+    codes[duplicate] = 0
+    codes[(shared < config.min_shared_shingles) & (jaccard < config.duplicate_jaccard)] = -1
+    return codes
+
+
+def jaccards(shared: npt.NDArray[np.int64], size_a: npt.NDArray[np.int64], size_b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """:attr:`Scores.jaccard` for many pairs."""
+    union = size_a + size_b - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, shared.astype(np.float64) / union, 0.0)
+
+
 def fact_overlap(facts_small: U64, vocab_large: U64) -> float:
     """Share of the smaller document's facts (sorted distinct token hashes) found in the larger."""
     if len(facts_small) == 0:
