@@ -104,3 +104,17 @@ def test_compiled_passage_alignment_equals_the_python_walk(seed: int, na: int, n
     la = Located(np.zeros(len(sa), np.int32), np.zeros(len(sa), np.int32), np.zeros(len(sa), np.bool_), sa, na)
     lb = Located(np.zeros(len(sb), np.int32), np.zeros(len(sb), np.int32), np.zeros(len(sb), np.bool_), sb, nb)
     assert _runs(la, lb, shared, compiled=True) == _runs(la, lb, shared, compiled=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 400)), min_size=1, max_size=60))
+def test_relation_codes_equal_relation_of(triples: list[tuple[int, int, int]]) -> None:
+    # The scan classifies all candidates at once; the check classifies one pair at a time.
+    from dedupe.verify import RELATIONS, Scores, relation_codes, relation_of
+
+    config = Config()
+    rows = [(min(n, a, b), a, b) for n, a, b in triples]
+    shared, size_a, size_b = (np.array(col, dtype=np.int64) for col in zip(*rows))
+    codes = relation_codes(shared, size_a, size_b, config)
+    expected = [relation_of(Scores(n, a, b), config) for n, a, b in rows]
+    assert [RELATIONS[c] if c >= 0 else None for c in codes.tolist()] == expected
