@@ -62,18 +62,18 @@ def build_clusters(
     uf = _UnionFind()
     neighbours: dict[str, dict[str, Edge]] = defaultdict(dict)
     partial: dict[str, set[str]] = defaultdict(set)
-    strong: list[Pair] = []
+    strong: list[tuple[float, str, str]] = []  # not the pairs themselves: they may carry passages
     for p in pairs:
         if p.relation in CLUSTER_RELATIONS:
             neighbours[p.a][p.b] = Edge(p.b, p.relation, p.jaccard)
             neighbours[p.b][p.a] = Edge(p.a, p.relation, p.jaccard)
-            strong.append(p)
+            strong.append((p.jaccard, p.a, p.b))
         elif p.relation == "partial":
             partial[p.a].add(p.b)
             partial[p.b].add(p.a)
     groups: dict[str, list[str]] = {node: [node] for node in neighbours}
-    for p in sorted(strong, key=lambda p: (-p.jaccard, p.a, p.b)):
-        ra, rb = uf.find(p.a), uf.find(p.b)
+    for _, a, b in sorted(strong, key=lambda t: (-t[0], t[1], t[2])):
+        ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             continue
         small, big = (ra, rb) if len(groups[ra]) <= len(groups[rb]) else (rb, ra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -220,7 +221,8 @@ class Report:
     """Everything a scan found; rendered to JSON by :mod:`dedupe.report`."""
 
     documents: tuple[DocumentSummary, ...]
-    pairs: tuple[Pair, ...]
+    pairs: Sequence[Pair]
+    """In report order; a scan keeps them on disk (:class:`dedupe.pairstore.PairStore`)."""
     clusters: tuple[Cluster, ...]
     headline_groups: tuple[HeadlineGroup, ...]
     problems: tuple[InputProblem, ...]

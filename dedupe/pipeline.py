@@ -44,6 +44,7 @@ from .models import (
 from .policy import Policy, strictest
 from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
+from .pairstore import PairStore
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
 from .verify import (
@@ -410,13 +411,15 @@ def scan_documents(
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        pairs = PairStore()
+        rank = _id_ranks(corpus.docs)
         if config.max_passages:
-            pairs = _with_passages(verified, corpus, spool, config, progress, jobs)
+            _with_passages(verified, corpus, spool, config, progress, jobs, pairs, rank)
         else:  # no passages asked for: the raw text is not read back at all
-            pairs = sorted(
-                (_pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ()) for i, j, s, rel in verified),  # type: ignore[arg-type]
-                key=lambda p: (-p.jaccard, p.a, p.b),
-            )
+            for k in range(0, len(verified), _PASSAGE_CHUNK):
+                for i, j, s, rel in verified.rows(k, k + _PASSAGE_CHUNK):
+                    pairs.add(_pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ()), rank[i], rank[j])  # type: ignore[arg-type]
+        pairs.seal()
         timings["passages"] = time.perf_counter() - clock
     finally:
         spool.close()
@@ -442,7 +445,7 @@ def scan_documents(
     ]
     return Report(
         documents=tuple(summaries + corpus.skipped),
-        pairs=tuple(pairs),
+        pairs=pairs,
         clusters=tuple(clusters),
         headline_groups=tuple(headlines),
         problems=tuple(problems),
@@ -451,14 +454,40 @@ def scan_documents(
     )
 
 
-def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> list[tuple[int, int, Scores, str]]:
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """The verified pairs of a scan as columns (a few bytes a pair, however many there are)."""
+
+    a: npt.NDArray[np.int64]
+    b: npt.NDArray[np.int64]
+    shared: npt.NDArray[np.int64]
+    size_a: npt.NDArray[np.int64]
+    size_b: npt.NDArray[np.int64]
+    code: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, Scores, str]]:
+        part = slice(start, stop)
+        return [
+            (a, b, Scores(n, sa, sb), RELATIONS[c])
+            for a, b, n, sa, sb, c in zip(
+                self.a[part].tolist(), self.b[part].tolist(), self.shared[part].tolist(),
+                self.size_a[part].tolist(), self.size_b[part].tolist(), self.code[part].tolist(),
+            )
+        ]
+
+
+def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
     """Exact verification of the candidate pairs, all at once: shared shingle counts by a
     merge walk, relations from the counts, then the template test (different weekdays, or
     the smaller document's facts missing from the larger) on the pairs that need it."""
     progress("verify", 0, len(cands))
     if len(cands) == 0:
         progress("verify", 0, 0)
-        return []
+        none = np.empty(0, dtype=np.int64)
+        return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
     sizes = np.fromiter((len(x) for x in corpus.shingles), dtype=np.int64, count=len(corpus.shingles))
     i, j = cands[:, 0], cands[:, 1]
     shared = shared_counts(corpus.shingles, cands)
@@ -488,13 +517,10 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
         codes[rest[slot]] = 3
     progress("verify", len(cands), len(cands))
     keep = np.flatnonzero(codes >= 0)
-    return [
-        (int(a), int(b), Scores(int(n), int(sa), int(sb)), RELATIONS[c])
-        for a, b, n, sa, sb, c in zip(
-            i[keep].tolist(), j[keep].tolist(), shared[keep].tolist(),
-            sizes[i[keep]].tolist(), sizes[j[keep]].tolist(), codes[keep].tolist(),
-        )
-    ]
+    # Ordered by first then second document: a chunk of passages then reads each document once
+    # or a few times.
+    keep = keep[np.lexsort((j[keep], i[keep]))]
+    return _Verified(i[keep], j[keep], shared[keep], sizes[i[keep]], sizes[j[keep]], codes[keep])
 
 
 def _passage_chunk(
@@ -524,19 +550,36 @@ def _passage_chunk(
 _PASSAGE_CHUNK = 2000
 
 
+def _id_ranks(docs: Sequence[Document]) -> list[int]:
+    """Each document's rank in the order of the ids (equal ids share one), for sorting pairs
+    as their ids sort without keeping an id tuple per pair."""
+    order = sorted(range(len(docs)), key=lambda k: docs[k].id)
+    rank = [0] * len(docs)
+    current = -1
+    previous: str | None = None
+    for k in order:
+        if docs[k].id != previous:
+            current += 1
+            previous = docs[k].id
+        rank[k] = current
+    return rank
+
+
 def _with_passages(
-    verified: list[tuple[int, int, Scores, str]],
+    verified: _Verified,
     corpus: _Corpus,
     spool: _Spool,
     config: Config,
     progress: Progress,
     jobs: int,
-) -> list[Pair]:
+    store: PairStore,
+    rank: Sequence[int],
+) -> None:
     """Locate the shared passages of every verified pair, in chunks (in worker processes when
-    ``jobs`` > 1). Pairs are taken in order of their first document, so a chunk reads and
-    locates each document once or a few times; only one chunk's raw text is in memory."""
-    ordered = sorted(verified, key=lambda v: (v[0], v[1]))
-    chunks = [ordered[k : k + _PASSAGE_CHUNK] for k in range(0, len(ordered), _PASSAGE_CHUNK)]
+    ``jobs`` > 1), and add the pairs to ``store``. Pairs come ordered by their first document,
+    so a chunk reads each document once or a few times; only a few chunks' raw text and
+    passages are in memory at any time."""
+    bounds = [(k, min(k + _PASSAGE_CHUNK, len(verified))) for k in range(0, len(verified), _PASSAGE_CHUNK)]
 
     def payload(
         chunk: list[tuple[int, int, Scores, str]],
@@ -552,26 +595,28 @@ def _with_passages(
                     sets[k] = corpus.shingles[k]
         return chunk, metas, records, sets
 
-    pairs: list[Pair] = []
+    def keep(chunk_bounds: tuple[int, int], found: list[Pair]) -> None:
+        start, stop = chunk_bounds
+        for i, j, pair in zip(verified.a[start:stop].tolist(), verified.b[start:stop].tolist(), found):
+            store.add(pair, rank[i], rank[j])
+        progress("passages", len(store), len(verified))
+
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-    if workers <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            pairs.extend(_passage_chunk(*payload(chunk), config))
-            progress("passages", len(pairs), len(verified))
+    if workers <= 1 or len(bounds) <= 1:
+        for start, stop in bounds:
+            keep((start, stop), _passage_chunk(*payload(verified.rows(start, stop)), config))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending: deque[Future[list[Pair]]] = deque()
-            for chunk in chunks:
-                pending.append(pool.submit(_passage_chunk, *payload(chunk), config))
+            pending: deque[tuple[tuple[int, int], Future[list[Pair]]]] = deque()
+            for start, stop in bounds:
+                pending.append(((start, stop), pool.submit(_passage_chunk, *payload(verified.rows(start, stop)), config)))
                 if len(pending) >= 2 * workers:
-                    pairs.extend(pending.popleft().result())
-                    progress("passages", len(pairs), len(verified))
+                    done, future = pending.popleft()
+                    keep(done, future.result())
             while pending:
-                pairs.extend(pending.popleft().result())
-                progress("passages", len(pairs), len(verified))
+                done, future = pending.popleft()
+                keep(done, future.result())
     progress("passages", len(verified), len(verified))
-    pairs.sort(key=lambda p: (-p.jaccard, p.a, p.b))
-    return pairs
 
 
 def _pair(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage]) -> Pair:

@@ -35,7 +35,7 @@ from typing import Any
 
 from .clean import clean
 from .errors import ConfigError
-from .models import Citation, CitationField, CitationKind, CopyLink, Document, FieldName, Pair, Provenance, Span
+from .models import Citation, CitationField, CitationKind, CopyLink, Document, FieldName, Pair, Provenance, Relation, Span
 from .normalize import normalize, token_offsets
 
 __all__ = ["ArticleInfo", "Registry", "Source", "article_info", "copy_links", "credit_for", "default_registry", "extract"]
@@ -636,25 +636,27 @@ def copy_links(
     in its byline, dateline or a credit line — both papers most likely took the text from that
     wire (credit ``common_source``).
     """
-    reuse = [p for p in pairs if p.relation in ("duplicate", "near_duplicate", "partial")]
-    directed: list[tuple[str, str, Pair, float]] = []
-    for p in reuse:
+    # (derived, origin, relation, jaccard, containment): not the pairs, which may carry passages.
+    directed: list[tuple[str, str, Relation, float, float]] = []
+    for p in pairs:
+        if p.relation not in ("duplicate", "near_duplicate", "partial"):
+            continue
         ia, ib = info(p.a), info(p.b)
         if _origin_rank(p.a, ia, p.containment_a_in_b) <= _origin_rank(p.b, ib, p.containment_b_in_a):
-            directed.append((p.b, p.a, p, p.containment_a_in_b))
+            directed.append((p.b, p.a, p.relation, p.jaccard, p.containment_a_in_b))
         else:
-            directed.append((p.a, p.b, p, p.containment_b_in_a))
+            directed.append((p.a, p.b, p.relation, p.jaccard, p.containment_b_in_a))
     origins_of: dict[str, set[str]] = {}
-    for derived, origin, _, _ in directed:
+    for derived, origin, *_ in directed:
         origins_of.setdefault(derived, set()).add(origin)
     links: dict[str, list[CopyLink]] = {}
-    for derived, origin, p, contained in directed:
+    for derived, origin, relation, jaccard, contained in directed:
         if origins_of.get(derived, set()) & origins_of.get(origin, set()):
             continue  # siblings: both copy a common origin
         d_info, o_info = info(derived), info(origin)
         credited, kinds, creditable = credit_for(d_info, o_info, agency_source)
         links.setdefault(derived, []).append(
-            CopyLink(origin, p.relation, p.jaccard, round(contained, 4), credited, kinds, creditable, _basis(o_info, d_info))
+            CopyLink(origin, relation, jaccard, round(contained, 4), credited, kinds, creditable, _basis(o_info, d_info))
         )
     for items in links.values():
         items.sort(key=lambda link: (-link.containment, link.origin))

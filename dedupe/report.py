@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -172,26 +172,50 @@ def summary(report: Report) -> dict[str, Any]:
     }
 
 
-def to_dict(report: Report) -> dict[str, Any]:
+def _head(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "dedupe", "version": __version__},
         "config": report.config,
         "summary": summary(report),
         "timings": {k: round(v, 4) for k, v in report.timings.items()},
-        "documents": [_document(d) for d in report.documents],
-        "pairs": [pair_to_dict(p) for p in report.pairs],
-        "clusters": [_cluster(c) for c in report.clusters],
-        "headline_groups": [_headline(h) for h in report.headline_groups],
-        "problems": [_problem(p) for p in report.problems],
     }
 
 
+def _lists(report: Report) -> list[tuple[str, Iterable[Any], Callable[[Any], dict[str, Any]]]]:
+    return [
+        ("documents", report.documents, _document),
+        ("pairs", report.pairs, pair_to_dict),
+        ("clusters", report.clusters, _cluster),
+        ("headline_groups", report.headline_groups, _headline),
+        ("problems", report.problems, _problem),
+    ]
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    out = _head(report)
+    for name, items, render in _lists(report):
+        out[name] = [render(item) for item in items]
+    return out
+
+
 def write_json(report: Report, out: IO[str]) -> None:
+    """The report as one compact JSON object (what :func:`to_dict` gives), written one item at a
+    time: the document and pair lists are never built in memory as a whole."""
     # Compact, through the C encoder: json.dump with an indent runs the pure-Python encoder,
     # which takes seconds on a corpus-sized report. Pipe it through `python -m json.tool` to read.
-    out.write(json.dumps(to_dict(report), ensure_ascii=False, separators=(",", ":")))
-    out.write("\n")
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    out.write(dump(_head(report))[:-1])
+    for name, items, render in _lists(report):
+        out.write(f",{dump(name)}:[")
+        for k, item in enumerate(items):
+            if k:
+                out.write(",")
+            out.write(dump(render(item)))
+        out.write("]")
+    out.write("}\n")
 
 
 def iter_records(report: Report) -> Iterator[dict[str, Any]]:

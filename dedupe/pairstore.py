@@ -1,0 +1,118 @@
+"""Verified pairs kept on disk, so a scan's memory does not grow with the passages it found.
+
+A pair with its passages carries excerpts of both texts: a large corpus yields millions of
+pairs and gigabytes of excerpts. :class:`PairStore` writes each pair to a temporary file as it
+is verified and keeps in memory only its place in the file and its sort key (about 28 bytes a
+pair). It reads as a sequence in report order (Jaccard descending, then the two ids), one
+pair at a time, for clustering, links and the report writers.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import IO, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from .models import Pair
+
+__all__ = ["PairStore"]
+
+
+class PairStore(Sequence[Pair]):
+    """Pairs on disk in the order they were added; read back sorted once :meth:`seal` is called.
+
+    ``rank_a`` and ``rank_b`` given with each pair order its ids (equal ids, equal ranks): the
+    sort is by Jaccard descending, then ``rank_a``, then ``rank_b``, stable, which is the order
+    of sorting the pairs by ``(-jaccard, a, b)`` when the ranks are those of the ids' sort.
+    """
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-pairs-")
+        self._offsets = array("q")
+        self._lengths = array("l")
+        self._jaccard = array("d")
+        self._rank_a = array("q")
+        self._rank_b = array("q")
+        self._end = 0
+        self._order: npt.NDArray[np.int64] | None = None
+
+    def add(self, pair: Pair, rank_a: int, rank_b: int) -> None:
+        if self._order is not None:
+            raise RuntimeError("the pair store is sealed")
+        data = pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(data)
+        self._offsets.append(self._end)
+        self._lengths.append(len(data))
+        self._end += len(data)
+        self._jaccard.append(pair.jaccard)
+        self._rank_a.append(rank_a)
+        self._rank_b.append(rank_b)
+
+    def seal(self) -> PairStore:
+        """Finish adding: sort, and open for reading."""
+        if self._order is None:
+            self._file.flush()
+            jaccard = np.frombuffer(self._jaccard, dtype=np.float64) if len(self._jaccard) else np.empty(0)
+            rank_a = np.frombuffer(self._rank_a, dtype=np.int64) if len(self._rank_a) else np.empty(0, dtype=np.int64)
+            rank_b = np.frombuffer(self._rank_b, dtype=np.int64) if len(self._rank_b) else np.empty(0, dtype=np.int64)
+            self._order = np.lexsort((rank_b, rank_a, -jaccard)).astype(np.int64)
+            # The sort keys are not needed any more.
+            self._jaccard, self._rank_a, self._rank_b = array("d"), array("q"), array("q")
+        return self
+
+    def _read(self, k: int) -> Pair:
+        offset, length = self._offsets[k], self._lengths[k]
+        if hasattr(os, "pread"):
+            data = os.pread(self._file.fileno(), length, offset)
+        else:  # no pread (Windows)
+            self._file.seek(offset)
+            data = self._file.read(length)
+        pair: Pair = pickle.loads(data)
+        return pair
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> Pair: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Pair, ...]: ...
+    def __getitem__(self, index: int | slice) -> Pair | tuple[Pair, ...]:
+        order = self.seal()._order
+        assert order is not None
+        if isinstance(index, slice):
+            return tuple(self._read(int(k)) for k in order[index])
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("pair index out of range")
+        return self._read(int(order[index]))
+
+    def __iter__(self) -> Iterator[Pair]:
+        order = self.seal()._order
+        assert order is not None
+        for k in order.tolist():
+            yield self._read(k)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[Pair, ...]]]:
+        # A store is a view of a temporary file: it pickles as the tuple of its pairs.
+        return (tuple, (tuple(self),))
+
+    def __repr__(self) -> str:
+        return f"PairStore({len(self):,} pairs)"
+
+    def close(self) -> None:
+        self._file.close()
