@@ -100,8 +100,10 @@ def generate(n: int, sources: list[tuple[str, str]], seed: int = 7) -> Iterator[
         yield Document(f"gen-{k:07d}", body, title, outlet=f"outlet-{rng.randrange(40):02d}")
 
 
-def _tree_rss_mb() -> float:
-    """Resident memory of this process and its children, now (Linux /proc)."""
+def _tree_memory_mb(field: str = "Pss:") -> float:
+    """Memory of this process and its children, now (Linux /proc/PID/smaps_rollup): ``Pss:``
+    counts a page shared by n processes (worker processes are forked) as 1/n to each, so the
+    sum is what the tree really holds; ``Rss:`` counts it in full in each."""
     pids = [os.getpid()]
     try:
         pids += [int(p) for p in Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()]
@@ -110,12 +112,16 @@ def _tree_rss_mb() -> float:
     total = 0
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total / 1024
+
+
+def _tree_rss_mb() -> float:
+    return _tree_memory_mb("Pss:")
 
 
 def main() -> int:
@@ -132,13 +138,15 @@ def main() -> int:
     clock = time.perf_counter()
     sources = _sources()
     load_seconds = time.perf_counter() - clock
-    peak = {"tree_mb": 0.0, "at_stage": ""}
+    peak = {"tree_mb": 0.0, "at_stage": "", "tree_rss_mb": 0.0}
+    sources_mb = _tree_memory_mb()
     stage = {"name": "start"}
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(0.5):
             rss = _tree_rss_mb()
+            peak["tree_rss_mb"] = max(peak["tree_rss_mb"], _tree_memory_mb("Rss:"))
             if rss > peak["tree_mb"]:
                 peak["tree_mb"], peak["at_stage"] = rss, stage["name"]
             if rss > args.rss_limit_gb * 1024:
@@ -169,7 +177,10 @@ def main() -> int:
         "clusters": len(report.clusters),
         "peak_rss_mb": {
             "process_tree_sampled": round(peak["tree_mb"], 1),
+            "process_tree_sampled_is": "sum of PSS (shared pages of forked workers counted once)",
+            "process_tree_rss_sum_sampled": round(peak["tree_rss_mb"], 1),
             "at_stage": peak["at_stage"],
+            "before_scanning_with_source_articles_loaded": round(sources_mb, 1),
             "main_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         },

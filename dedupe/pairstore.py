@@ -13,6 +13,7 @@ import os
 import pickle
 import tempfile
 from array import array
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
@@ -41,6 +42,7 @@ class PairStore(Sequence[Pair]):
         self._rank_b = array("q")
         self._end = 0
         self._order: npt.NDArray[np.int64] | None = None
+        self._relations: Counter[str] = Counter()
 
     def add(self, pair: Pair, rank_a: int, rank_b: int) -> None:
         if self._order is not None:
@@ -53,6 +55,7 @@ class PairStore(Sequence[Pair]):
         self._jaccard.append(pair.jaccard)
         self._rank_a.append(rank_a)
         self._rank_b.append(rank_b)
+        self._relations[pair.relation] += 1
 
     def seal(self) -> PairStore:
         """Finish adding: sort, and open for reading."""
@@ -65,6 +68,17 @@ class PairStore(Sequence[Pair]):
             # The sort keys are not needed any more.
             self._jaccard, self._rank_a, self._rank_b = array("d"), array("q"), array("q")
         return self
+
+    @property
+    def order(self) -> npt.NDArray[np.int64]:
+        """Report position → the index the pair was added under."""
+        order = self.seal()._order
+        assert order is not None
+        return order
+
+    def relation_counts(self) -> Counter[str]:
+        """How many pairs of each relation (without reading them back)."""
+        return Counter(self._relations)
 
     def _read(self, k: int) -> Pair:
         offset, length = self._offsets[k], self._lengths[k]

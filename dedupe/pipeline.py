@@ -426,7 +426,14 @@ def scan_documents(
 
     clock = time.perf_counter()
     index = {d.id: d for d in corpus.docs}
-    clusters = build_clusters(pairs, lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
+    # Clusters and links need no passages: they read the verified columns, not the pairs on disk.
+    def light_pairs() -> Iterator[Pair]:
+        order = pairs.order
+        for start in range(0, len(order), _PASSAGE_CHUNK):
+            for i, j, s, rel in verified.rows_at(order[start : start + _PASSAGE_CHUNK]):
+                yield _pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ())  # type: ignore[arg-type]
+
+    clusters = build_clusters(light_pairs(), lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
     headlines = headline_groups(
         ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
     )
@@ -434,7 +441,7 @@ def scan_documents(
 
     clock = time.perf_counter()
     links = copy_links(
-        pairs,
+        light_pairs(),
         _article_info(corpus, registry),
         lambda source: source in registry.sources and registry.sources[source].type == "agency",
     )
@@ -469,7 +476,9 @@ class _Verified:
         return len(self.a)
 
     def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, Scores, str]]:
-        part = slice(start, stop)
+        return self.rows_at(slice(start, stop))
+
+    def rows_at(self, part: slice | npt.NDArray[np.int64]) -> list[tuple[int, int, Scores, str]]:
         return [
             (a, b, Scores(n, sa, sb), RELATIONS[c])
             for a, b, n, sa, sb, c in zip(

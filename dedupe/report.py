@@ -155,7 +155,8 @@ def _problem(p: InputProblem) -> dict[str, Any]:
 def summary(report: Report) -> dict[str, Any]:
     skipped = Counter(d.skipped for d in report.documents if d.skipped)
     findings = Counter(f.kind for d in report.documents if not d.skipped for f in d.findings)
-    relations = Counter(p.relation for p in report.pairs)
+    counted = getattr(report.pairs, "relation_counts", None)  # a PairStore knows without reading its pairs
+    relations = counted() if counted is not None else Counter(p.relation for p in report.pairs)
     return {
         "documents": len(report.documents),
         "scanned": sum(1 for d in report.documents if not d.skipped),

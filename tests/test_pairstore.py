@@ -55,3 +55,9 @@ def test_the_report_written_item_by_item_is_the_whole_dict(report) -> None:  # t
     write_json(report, out)
     assert out.getvalue().endswith("}\n")
     assert out.getvalue() == json.dumps(to_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_the_store_counts_relations_as_its_pairs_say(report) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    assert report.pairs.relation_counts() == Counter(p.relation for p in report.pairs)
