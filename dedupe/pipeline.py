@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -45,6 +46,7 @@ from .policy import Policy, strictest
 from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
 from .pairstore import PairStore
+from .ragged import Ragged
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
 from .verify import (
@@ -127,7 +129,8 @@ class _Spool:
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-spool-")
-        self._where: list[tuple[int, int]] = []
+        self._offsets = array("q")
+        self._lengths = array("q")
         self._end = 0
         self._dirty = False
 
@@ -135,7 +138,8 @@ class _Spool:
         self.add_encoded(self.encode(doc, located))
 
     def add_encoded(self, payload: bytes) -> None:
-        self._where.append((self._end, len(payload)))
+        self._offsets.append(self._end)
+        self._lengths.append(len(payload))
         self._file.write(payload)
         self._end += len(payload)
         self._dirty = True
@@ -158,7 +162,7 @@ class _Spool:
         if self._dirty:
             self._file.flush()
             self._dirty = False
-        offset, length = self._where[index]
+        offset, length = self._offsets[index], self._lengths[index]
         if hasattr(os, "pread"):
             return os.pread(self._file.fileno(), length, offset)
         self._file.seek(offset)  # no pread (Windows)
@@ -192,15 +196,92 @@ class _Spool:
         self._file.close()
 
 
+class _FactFile:
+    """Per document, its distinct token hashes and its numbers' hashes (sorted uint64 arrays),
+    raw in a temporary file: written once while reading, read back by the template test."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-facts-")
+        self._offsets = array("q")
+        self._sizes = array("l")  # vocabulary sizes; the numbers follow the vocabulary
+        self._numbers = array("l")
+        self._end = 0
+        self._dirty = False
+
+    def add(self, vocab: U64, numbers: U64) -> None:
+        data = np.ascontiguousarray(vocab, dtype="<u8").tobytes() + np.ascontiguousarray(numbers, dtype="<u8").tobytes()
+        self._file.write(data)
+        self._offsets.append(self._end)
+        self._sizes.append(len(vocab))
+        self._numbers.append(len(numbers))
+        self._end += len(data)
+        self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def read(self, index: int) -> tuple[U64, U64]:
+        if self._dirty:
+            self._file.flush()
+            self._dirty = False
+        size, numbers = self._sizes[index], self._numbers[index]
+        length = 8 * (size + numbers)
+        if hasattr(os, "pread"):
+            data = os.pread(self._file.fileno(), length, self._offsets[index])
+        else:  # no pread (Windows)
+            self._file.seek(self._offsets[index])
+            data = self._file.read(length)
+            self._file.seek(0, 2)
+        both = np.frombuffer(data, dtype="<u8").astype(np.uint64)
+        return both[:size], both[size:]
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _DocumentFrequency:
+    """How many documents hold each token hash, counted as documents are read (partial counts
+    are merged every few million hashes, so memory grows with the vocabulary, not the corpus)."""
+
+    _MERGE = 4_000_000
+
+    def __init__(self) -> None:
+        self.values = np.empty(0, dtype=np.uint64)
+        self.counts = np.empty(0, dtype=np.int64)
+        self._pending: list[U64] = []
+        self._pending_size = 0
+
+    def add(self, vocab: U64) -> None:
+        self._pending.append(vocab)
+        self._pending_size += len(vocab)
+        if self._pending_size >= self._MERGE:
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        values, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        self._pending, self._pending_size = [], 0
+        merged, where = np.unique(np.concatenate([self.values, values]), return_inverse=True)
+        self.counts = np.bincount(where, weights=np.concatenate([self.counts, counts]), minlength=len(merged)).astype(np.int64)
+        self.values = merged
+
+    def result(self) -> tuple[U64, npt.NDArray[np.int64]]:
+        self._merge()
+        return self.values, self.counts
+
+
 @dataclass
 class _Corpus:
     docs: list[Document] = field(default_factory=list)
     """Documents with their raw text replaced by empty strings (the text is in the spool)."""
     findings: list[list[Finding]] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)
-    shingles: list[U32] = field(default_factory=list)
-    vocab: list[U64] = field(default_factory=list)
-    numbers: list[U64] = field(default_factory=list)
+    shingles: Ragged = field(default_factory=lambda: Ragged(np.uint32))
+    facts: _FactFile = field(default_factory=lambda: _FactFile())
+    """Each document's distinct token hashes and number hashes, on disk (only the template
+    test reads them, for the pairs it looks at)."""
+    document_frequency: _DocumentFrequency = field(default_factory=lambda: _DocumentFrequency())
     weekdays: list[int] = field(default_factory=list)
     provenance: list[Provenance] = field(default_factory=list)
     skipped: list[DocumentSummary] = field(default_factory=list)
@@ -224,20 +305,24 @@ def _learn_boilerplate(corpus: _Corpus, config: Config) -> U32:
 
 
 def _remove_boilerplate(corpus: _Corpus, boilerplate: U32) -> None:
-    if len(boilerplate) == 0:
+    if len(boilerplate) == 0 or len(corpus.shingles) == 0:
         return
-    for i, shingles in enumerate(corpus.shingles):
-        mask = np.isin(shingles, boilerplate, assume_unique=True)
-        removed = int(mask.sum())
-        # A document that would lose most of its text shares it with many others of its
-        # outlet: it is a much-copied story, not furniture around one.
-        if removed == 0 or removed * 2 > len(shingles):
-            continue
-        corpus.shingles[i] = shingles[~mask]
-        if removed >= 3:
-            corpus.findings[i].append(
-                Finding("outlet_boilerplate", f"{removed} shingles of outlet-wide boilerplate not hashed", removed)
-            )
+    values, starts = corpus.shingles.values, corpus.shingles.starts
+    hit = np.isin(values, boilerplate)
+    lengths = np.diff(starts)
+    if len(values):
+        removed = np.add.reduceat(hit.astype(np.int64), np.minimum(starts[:-1], len(values) - 1))
+        removed[lengths == 0] = 0  # reduceat gives an empty segment the next value
+    else:
+        removed = np.zeros(len(lengths), dtype=np.int64)
+    # A document that would lose most of its text shares it with many others of its
+    # outlet: it is a much-copied story, not furniture around one.
+    spared = (removed == 0) | (removed * 2 > lengths)
+    hit &= ~np.repeat(spared, lengths)
+    corpus.shingles.keep(~hit)
+    for i in np.flatnonzero(~spared & (removed >= 3)).tolist():
+        n = int(removed[i])
+        corpus.findings[i].append(Finding("outlet_boilerplate", f"{n} shingles of outlet-wide boilerplate not hashed", n))
 
 
 class _Facts:
@@ -245,21 +330,22 @@ class _Facts:
 
     def __init__(self, corpus: _Corpus, config: Config) -> None:
         self.corpus = corpus
-        if corpus.vocab:
-            self.values, self.df = np.unique(np.concatenate(corpus.vocab), return_counts=True)
-        else:
-            self.values, self.df = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-        self.max_df = config.fact_max_df or max(3, len(corpus.vocab) // 500)
+        self.values, self.df = corpus.document_frequency.result()
+        scanned = len(corpus.facts)
+        self.max_df = config.fact_max_df or max(3, scanned // 500)
         # In a small corpus every word is rare and a story's own words are as rare as a
         # template's slots: document frequency says nothing there, so no facts are drawn.
-        self.enabled = len(corpus.vocab) >= config.template_min_corpus
+        self.enabled = scanned >= config.template_min_corpus
 
     def of(self, i: int) -> U64:
         if not self.enabled:
             return np.empty(0, dtype=np.uint64)
-        vocab = self.corpus.vocab[i]
+        vocab, numbers = self.corpus.facts.read(i)
         df = self.df[np.searchsorted(self.values, vocab)]
-        return np.union1d(vocab[df <= self.max_df], self.corpus.numbers[i])
+        return np.union1d(vocab[df <= self.max_df], numbers)
+
+    def vocab(self, i: int) -> U64:
+        return self.corpus.facts.read(i)[0]
 
 
 def _hash_batch(
@@ -383,8 +469,8 @@ def scan_documents(
             corpus.findings.append(list(outcome.findings))
             corpus.tokens.append(outcome.tokens)
             corpus.shingles.append(outcome.shingles)
-            corpus.vocab.append(outcome.vocab)
-            corpus.numbers.append(outcome.numbers)
+            corpus.facts.add(outcome.vocab, outcome.numbers)
+            corpus.document_frequency.add(outcome.vocab)
             corpus.weekdays.append(outcome.weekdays)
             corpus.provenance.append(outcome.provenance or Provenance())
             title_tokens.append((doc.id, " ".join(outcome.title_tokens)))
@@ -404,6 +490,7 @@ def scan_documents(
         clock = time.perf_counter()
         anchors = [anchors_of(s, config.anchor_modulus) for s in corpus.shingles]
         cands, counts = candidate_pairs(sigs, anchors, config)
+        del sigs, anchors  # not needed past this point
         timings["candidates"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -423,6 +510,7 @@ def scan_documents(
         timings["passages"] = time.perf_counter() - clock
     finally:
         spool.close()
+        corpus.facts.close()
 
     clock = time.perf_counter()
     index = {d.id: d for d in corpus.docs}
@@ -488,6 +576,9 @@ class _Verified:
         ]
 
 
+_TEMPLATE_CHUNK = 200_000
+
+
 def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
     """Exact verification of the candidate pairs, all at once: shared shingle counts by a
     merge walk, relations from the counts, then the template test (different weekdays, or
@@ -497,7 +588,7 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
         progress("verify", 0, 0)
         none = np.empty(0, dtype=np.int64)
         return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
-    sizes = np.fromiter((len(x) for x in corpus.shingles), dtype=np.int64, count=len(corpus.shingles))
+    sizes = corpus.shingles.lengths()
     i, j = cands[:, 0], cands[:, 1]
     shared = shared_counts(corpus.shingles, cands)
     codes = relation_codes(shared, sizes[i], sizes[j], config)
@@ -510,18 +601,21 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
         small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
         large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
         facts = _Facts(corpus, config)
-        fact_docs, fact_of = np.unique(small, return_inverse=True)
-        fact_sets = [facts.of(int(d)) for d in fact_docs]
-        counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
-        enough = np.flatnonzero(counts >= config.template_min_facts)
-        vocab_docs, vocab_of = np.unique(large[enough], return_inverse=True)
-        found = cross_counts(
-            fact_sets, [corpus.vocab[int(d)] for d in vocab_docs],
-            np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
-        )
         slot = np.zeros(len(rest), dtype=np.bool_)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slot[enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
+        # In chunks, each reading the facts and vocabularies it needs from disk.
+        for start in range(0, len(rest), _TEMPLATE_CHUNK):
+            part = slice(start, start + _TEMPLATE_CHUNK)
+            fact_docs, fact_of = np.unique(small[part], return_inverse=True)
+            fact_sets = [facts.of(int(d)) for d in fact_docs]
+            counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
+            enough = np.flatnonzero(counts >= config.template_min_facts)
+            vocab_docs, vocab_of = np.unique(large[part][enough], return_inverse=True)
+            found = cross_counts(
+                fact_sets, [facts.vocab(int(d)) for d in vocab_docs],
+                np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slot[start + enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
         codes[maybe[template]] = 3
         codes[rest[slot]] = 3
     progress("verify", len(cands), len(cands))

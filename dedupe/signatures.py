@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _compiled
+from .ragged import Ragged
 from .shingles import shingle_sequence, text_token_hashes
 
 __all__ = ["EMPTY", "Permutations", "permutations", "signatures", "signatures_numpy", "text_signatures", "to_minhash", "jaccard_estimate"]
@@ -70,8 +71,11 @@ def _block_minima(values: U32, starts: npt.NDArray[np.intp], perms: Permutations
 def signatures(sets: Sequence[U32], perms: Permutations) -> U32:
     """Signatures of many shingle sets at once: an array of shape ``(len(sets), num_perm)``
     (compiled when numba is installed, else numpy; the same bits either way)."""
-    lengths = np.fromiter((len(v) for v in sets), dtype=np.int64, count=len(sets))
+    flat = isinstance(sets, Ragged) and sets.dtype == np.uint32
+    lengths = sets.lengths() if flat else np.fromiter((len(v) for v in sets), dtype=np.int64, count=len(sets))  # type: ignore[attr-defined]
     if len(sets) and int(lengths.sum()) >= _compiled.MIN_WORK and _compiled.available():
+        if flat:  # already one array: no copy
+            return _compiled.minhash(sets.values, sets.starts, perms.a, perms.b)  # type: ignore[attr-defined]
         starts = np.concatenate(([0], np.cumsum(lengths)))
         values = np.concatenate([np.asarray(v, dtype=np.uint32) for v in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)
         return _compiled.minhash(values, starts, perms.a, perms.b)

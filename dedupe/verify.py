@@ -14,6 +14,7 @@ from .clean import Line, clean
 from .config import Config
 from .models import Document, Passage, Relation, Span
 from .normalize import token_offsets
+from .ragged import Ragged
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
 __all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "locate_lines", "passages", "relation_of", "score", "shared_counts", "weekday_mask", "weekday_mask_of_hashes"]
@@ -59,6 +60,8 @@ def shared_counts(sets: Sequence[U32], pairs: npt.NDArray[np.int64]) -> npt.NDAr
     from . import _compiled
 
     if len(pairs) >= 1000 and _compiled.available():
+        if isinstance(sets, Ragged) and sets.dtype == np.uint32:  # already one array: no copy
+            return _compiled.intersection_sizes(sets.values, sets.starts, pairs)
         lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
         starts = np.concatenate(([0], np.cumsum(lengths)))
         values = np.concatenate([np.asarray(x, dtype=np.uint32) for x in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)

@@ -61,3 +61,22 @@ def test_the_store_counts_relations_as_its_pairs_say(report) -> None:  # type: i
     from collections import Counter
 
     assert report.pairs.relation_counts() == Counter(p.relation for p in report.pairs)
+
+
+def test_ragged_arrays_read_back_as_appended_and_filter_in_place() -> None:
+    import numpy as np
+
+    from dedupe.ragged import Ragged
+
+    rng = np.random.default_rng(5)
+    arrays = [rng.integers(0, 50, size=int(n)).astype(np.uint32) for n in rng.integers(0, 9, size=10_000)]
+    r = Ragged(np.uint32)
+    for a in arrays[:5000]:
+        r.append(a)
+    assert all(np.array_equal(r[k], arrays[k % 5000]) for k in (0, 4999, -1))  # read, then append more
+    for a in arrays[5000:]:
+        r.append(a)
+    assert len(r) == len(arrays) and all(np.array_equal(x, y) for x, y in zip(r, arrays))
+    r.keep(r.values % 3 != 0)
+    assert all(np.array_equal(x, y[y % 3 != 0]) for x, y in zip(r, arrays))
+    assert r.lengths().tolist() == [int((a % 3 != 0).sum()) for a in arrays]
