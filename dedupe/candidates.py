@@ -14,7 +14,7 @@ Two sources, united:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -55,18 +55,62 @@ def _decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
     return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
 
 
-def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
-    """Every within-group pair code, for groups laid out contiguously in ``members``."""
-    out: list[npt.NDArray[np.int64]] = []
+def _iter_pairs_within_groups(
+    members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int,
+    block: int = 4_000_000,
+) -> Iterator[npt.NDArray[np.int64]]:
+    """Every within-group pair code, for groups laid out contiguously in ``members``, in blocks
+    of about ``block`` codes."""
     for size in np.unique(sizes):
         if size < 2:
             continue
         group_starts = starts[sizes == size]
         iu, ju = np.triu_indices(int(size), k=1)
-        left = members[group_starts[:, None] + iu[None, :]].ravel()
-        right = members[group_starts[:, None] + ju[None, :]].ravel()
-        out.append(_encode(left, right, n))
+        step = max(1, block // len(iu))
+        for k in range(0, len(group_starts), step):
+            part = group_starts[k : k + step]
+            left = members[part[:, None] + iu[None, :]].ravel()
+            right = members[part[:, None] + ju[None, :]].ravel()
+            yield _encode(left, right, n)
+
+
+def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Every within-group pair code, for groups laid out contiguously in ``members``."""
+    out = list(_iter_pairs_within_groups(members, starts, sizes, n))
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+class _Tally:
+    """Distinct pair codes with how many times each was added. Blocks are merged as they come
+    (every few million codes), so memory holds the distinct codes, not every repetition."""
+
+    def __init__(self, limit: int = 16_000_000) -> None:
+        self.values = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int64)
+        self._pending: list[npt.NDArray[np.int64]] = []
+        self._size = 0
+        self._limit = limit
+
+    def add(self, codes: npt.NDArray[np.int64]) -> None:
+        self._pending.append(codes)
+        self._size += len(codes)
+        if self._size >= self._limit:
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        values, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        self._pending, self._size = [], 0
+        if len(self.values):
+            merged, where = np.unique(np.concatenate([self.values, values]), return_inverse=True)
+            counts = np.bincount(where, weights=np.concatenate([self.counts, counts]), minlength=len(merged)).astype(np.int64)
+            values = merged
+        self.values, self.counts = values, counts
+
+    def result(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        self._merge()
+        return self.values, self.counts
 
 
 def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
@@ -82,10 +126,13 @@ def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [len(values)]))).astype(np.int64)
     keep = (sizes >= 2) & (sizes <= config.anchor_max_docs)
-    codes = _pairs_within_groups(docs, starts[keep], sizes[keep], n)
-    if len(codes) == 0:
+    del values, order
+    tally = _Tally()
+    for codes in _iter_pairs_within_groups(docs, starts[keep], sizes[keep], n):
+        tally.add(codes)
+    unique, counts = tally.result()
+    if len(unique) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    unique, counts = np.unique(codes, return_counts=True)
     return _decode(unique[counts >= config.anchor_min_shared], n)
 
 
@@ -99,7 +146,7 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
     sigs = np.asarray(signatures, dtype=np.uint32)
-    codes: list[npt.NDArray[np.int64]] = []
+    tally = _Tally()  # a pair found in many bands is kept once, as bands come
     for b in range(config.lsh_bands):
         block = sigs[:, b * config.lsh_rows : (b + 1) * config.lsh_rows]
         order = np.lexsort(block.T[::-1])
@@ -112,10 +159,10 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
         group_start = np.flatnonzero(starts_flag)
         sizes = np.diff(np.concatenate((group_start, [n])))
         keep = sizes >= 2
-        codes.append(_pairs_within_groups(order.astype(np.int64), group_start[keep].astype(np.int64), sizes[keep].astype(np.int64), n))
-    if not codes:
-        return np.empty((0, 2), dtype=np.int64)
-    return _decode(np.unique(np.concatenate(codes)), n)
+        for codes in _iter_pairs_within_groups(order.astype(np.int64), group_start[keep].astype(np.int64), sizes[keep].astype(np.int64), n):
+            tally.add(codes)
+    unique, _ = tally.result()
+    return _decode(unique, n)
 
 
 def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:

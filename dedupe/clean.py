@@ -247,7 +247,10 @@ def clean(doc: Document, text_offsets: tuple[list[str], list[int], list[int]] | 
         s, e = content_lines[-1]
         rest_pieces = _pieces("text", text, s, e, _Collector())
         rest = " ".join(text[a:b].strip() for a, b in rest_pieces).strip()
-        if rest and normalize(rest) in _BARE_CREDITS:
+        # A whole line's tokens are known already (often the line is the whole text).
+        known = tokens_of.get(s) if rest_pieces == [(s, e)] else None
+        rest_normalized = " ".join(known) if known is not None else normalize(rest) if rest else ""
+        if rest and rest_normalized in _BARE_CREDITS:
             at = text.find(rest, s, e)
             stripped_credit = Finding(
                 "stripped_credit",

@@ -120,7 +120,17 @@ def _fold(text: str, depth: int = 0) -> str:
 
 def tokenize(text: str) -> list[str]:
     """The normalized tokens of ``text``."""
+    if len(text) <= _SHORT:  # titles and bylines are tokenized several times per document
+        return list(_tokenize_short(text))
     return _WORD.findall(_fold(text))
+
+
+_SHORT = 400
+
+
+@lru_cache(maxsize=8192)
+def _tokenize_short(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(_fold(text)))
 
 
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")

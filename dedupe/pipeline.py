@@ -553,11 +553,11 @@ def scan_documents(
 class _Verified:
     """The verified pairs of a scan as columns (a few bytes a pair, however many there are)."""
 
-    a: npt.NDArray[np.int64]
-    b: npt.NDArray[np.int64]
-    shared: npt.NDArray[np.int64]
-    size_a: npt.NDArray[np.int64]
-    size_b: npt.NDArray[np.int64]
+    a: npt.NDArray[np.int32]
+    b: npt.NDArray[np.int32]
+    shared: npt.NDArray[np.int32]
+    size_a: npt.NDArray[np.int32]
+    size_b: npt.NDArray[np.int32]
     code: npt.NDArray[np.int8]
 
     def __len__(self) -> int:
@@ -576,54 +576,67 @@ class _Verified:
         ]
 
 
-_TEMPLATE_CHUNK = 200_000
+_VERIFY_CHUNK = 1_000_000
 
 
 def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
-    """Exact verification of the candidate pairs, all at once: shared shingle counts by a
-    merge walk, relations from the counts, then the template test (different weekdays, or
-    the smaller document's facts missing from the larger) on the pairs that need it."""
+    """Exact verification of the candidate pairs, a million at a time: shared shingle counts by
+    a merge walk, relations from the counts, then the template test (different weekdays, or
+    the smaller document's facts missing from the larger) on the pairs that need it. Only the
+    verified pairs are kept, as columns."""
     progress("verify", 0, len(cands))
-    if len(cands) == 0:
-        progress("verify", 0, 0)
-        none = np.empty(0, dtype=np.int64)
-        return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
     sizes = corpus.shingles.lengths()
-    i, j = cands[:, 0], cands[:, 1]
-    shared = shared_counts(corpus.shingles, cands)
-    codes = relation_codes(shared, sizes[i], sizes[j], config)
-    maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
-    if len(maybe):
-        weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
-        wi, wj = weekdays[i[maybe]], weekdays[j[maybe]]
-        template = (wi != 0) & (wj != 0) & ((wi & wj) == 0)
-        rest = maybe[~template]
-        small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
-        large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
-        facts = _Facts(corpus, config)
-        slot = np.zeros(len(rest), dtype=np.bool_)
-        # In chunks, each reading the facts and vocabularies it needs from disk.
-        for start in range(0, len(rest), _TEMPLATE_CHUNK):
-            part = slice(start, start + _TEMPLATE_CHUNK)
-            fact_docs, fact_of = np.unique(small[part], return_inverse=True)
-            fact_sets = [facts.of(int(d)) for d in fact_docs]
-            counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
-            enough = np.flatnonzero(counts >= config.template_min_facts)
-            vocab_docs, vocab_of = np.unique(large[part][enough], return_inverse=True)
-            found = cross_counts(
-                fact_sets, [facts.vocab(int(d)) for d in vocab_docs],
-                np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
-            )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                slot[start + enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
-        codes[maybe[template]] = 3
-        codes[rest[slot]] = 3
+    weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
+    facts: _Facts | None = None
+    kept: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]]] = []
+    for start in range(0, len(cands), _VERIFY_CHUNK):
+        chunk = cands[start : start + _VERIFY_CHUNK]
+        i, j = chunk[:, 0], chunk[:, 1]
+        shared = shared_counts(corpus.shingles, chunk)
+        codes = relation_codes(shared, sizes[i], sizes[j], config)
+        maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
+        if len(maybe):
+            facts = facts or _Facts(corpus, config)
+            _mark_templates(codes, maybe, i, j, sizes, weekdays, facts, config)
+        keep = np.flatnonzero(codes >= 0)
+        kept.append((i[keep], j[keep], shared[keep], codes[keep]))
+        progress("verify", start + len(chunk), len(cands))
     progress("verify", len(cands), len(cands))
-    keep = np.flatnonzero(codes >= 0)
+    if not kept:
+        none = np.empty(0, dtype=np.int32)
+        return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
+    a, b, n, code = (np.concatenate(column) for column in zip(*kept))
     # Ordered by first then second document: a chunk of passages then reads each document once
     # or a few times.
-    keep = keep[np.lexsort((j[keep], i[keep]))]
-    return _Verified(i[keep], j[keep], shared[keep], sizes[i[keep]], sizes[j[keep]], codes[keep])
+    order = np.lexsort((b, a))
+    a, b = a[order].astype(np.int32), b[order].astype(np.int32)
+    return _Verified(a, b, n[order].astype(np.int32), sizes[a].astype(np.int32), sizes[b].astype(np.int32), code[order])
+
+
+def _mark_templates(
+    codes: npt.NDArray[np.int8], maybe: npt.NDArray[np.int64], i: npt.NDArray[np.int64], j: npt.NDArray[np.int64],
+    sizes: npt.NDArray[np.int64], weekdays: npt.NDArray[np.int64], facts: _Facts, config: Config,
+) -> None:
+    """Set the relation of the pairs ``maybe`` (indices into ``i``, ``j`` and ``codes``) that are
+    templates: different weekdays named, or too few of the smaller document's facts in the larger."""
+    wi, wj = weekdays[i[maybe]], weekdays[j[maybe]]
+    template = (wi != 0) & (wj != 0) & ((wi & wj) == 0)
+    rest = maybe[~template]
+    small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
+    large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
+    fact_docs, fact_of = np.unique(small, return_inverse=True)
+    fact_sets = [facts.of(int(d)) for d in fact_docs]
+    counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
+    enough = np.flatnonzero(counts >= config.template_min_facts)
+    vocab_docs, vocab_of = np.unique(large[enough], return_inverse=True)
+    found = cross_counts(
+        fact_sets, [facts.vocab(int(d)) for d in vocab_docs], np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
+    )
+    slot = np.zeros(len(rest), dtype=np.bool_)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slot[enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
+    codes[maybe[template]] = 3
+    codes[rest[slot]] = 3
 
 
 def _passage_chunk(

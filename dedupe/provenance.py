@@ -89,6 +89,11 @@ class Registry:
                 forms.update(p + "لل" + t[2:] for p in ("", "و", "ف"))
         self.start_forms = frozenset(forms)
         self.longest = max((len(k) for k in self._names), default=1)
+        # For each first token, the lengths of the names it starts, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in self._names:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths_from = {t: tuple(sorted(ls, reverse=True)) for t, ls in lengths.items()}
 
     def _add(self, form: str, source: str, *, weak: bool) -> None:
         key = tuple(normalize(form).split())
@@ -289,7 +294,9 @@ def _matches(f: _Field, registry: Registry, outlet_source: str | None) -> list[_
         for stem, clitics in readings:
             if stem not in registry.first_tokens:
                 continue
-            for length in range(min(registry.longest, len(tokens) - i), 0, -1):
+            for length in registry.lengths_from[stem]:
+                if length > len(tokens) - i:
+                    continue
                 alias = registry.lookup((stem, *tokens[i + 1 : i + length]))
                 if alias is not None:
                     if best is None or length > best.last - best.first:
@@ -329,10 +336,15 @@ _INLINE_SPACE = " \t\u00a0\u200e\u200f"
 def _raw_neighbours(f: _Field, start: int, end: int) -> tuple[str, str]:
     """The characters next to a span, skipping spaces but not line breaks: a line's edge is
     ``""`` like the field's ("الرياض - واس" on a line of its own is framed)."""
-    before = f.raw[:start].rstrip(_INLINE_SPACE)
-    after = f.raw[end:].lstrip(_INLINE_SPACE)
-    left = before[-1:] if before else ""
-    right = after[:1] if after else ""
+    raw = f.raw
+    k = start
+    while k > 0 and raw[k - 1] in _INLINE_SPACE:  # walk, not strip: no copy of the text
+        k -= 1
+    m = end
+    while m < len(raw) and raw[m] in _INLINE_SPACE:
+        m += 1
+    left = raw[k - 1] if k > 0 else ""
+    right = raw[m] if m < len(raw) else ""
     return ("" if left in ("\n", "\r") else left), ("" if right in ("\n", "\r") else right)
 
 
