@@ -10,9 +10,11 @@ one is a corpus article changed in one of these ways, chosen at random (seeded):
 - ``mix`` (25 %): sentences of three articles stitched together (partial copies of each).
 
 So every source article has about N / 62,000 perturbed copies: the scan must find them,
-verify them exactly and cluster them, while holding per document only its metadata, shingle
-set and signature (raw text goes to the spool file). A watchdog stops the run if the process
-tree passes ``--rss-limit-gb``.
+verify them exactly and cluster them, while holding per document only its metadata, findings,
+citations and shingle set (raw text, token hashes and verified pairs go to temporary files).
+Memory is sampled every half second as the sum of the process tree's PSS (forked workers
+share pages with the main process; the RSS sum, which counts them twice, is reported too). A
+watchdog stops the run if the tree passes ``--rss-limit-gb``.
 
     python benchmarks/scale.py --docs 1000000 --output benchmarks/results/scale.json
 """

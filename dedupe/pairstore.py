@@ -36,10 +36,10 @@ class PairStore(Sequence[Pair]):
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-pairs-")
         self._offsets = array("q")
-        self._lengths = array("l")
-        self._jaccard = array("d")
-        self._rank_a = array("q")
-        self._rank_b = array("q")
+        self._lengths = array("i")
+        self._jaccard = array("i")  # in units of 1/10,000: pairs carry it rounded to 4 places
+        self._rank_a = array("i")
+        self._rank_b = array("i")
         self._end = 0
         self._order: npt.NDArray[np.int64] | None = None
         self._relations: Counter[str] = Counter()
@@ -52,7 +52,7 @@ class PairStore(Sequence[Pair]):
         self._offsets.append(self._end)
         self._lengths.append(len(data))
         self._end += len(data)
-        self._jaccard.append(pair.jaccard)
+        self._jaccard.append(round(pair.jaccard * 10_000))
         self._rank_a.append(rank_a)
         self._rank_b.append(rank_b)
         self._relations[pair.relation] += 1
@@ -61,12 +61,12 @@ class PairStore(Sequence[Pair]):
         """Finish adding: sort, and open for reading."""
         if self._order is None:
             self._file.flush()
-            jaccard = np.frombuffer(self._jaccard, dtype=np.float64) if len(self._jaccard) else np.empty(0)
-            rank_a = np.frombuffer(self._rank_a, dtype=np.int64) if len(self._rank_a) else np.empty(0, dtype=np.int64)
-            rank_b = np.frombuffer(self._rank_b, dtype=np.int64) if len(self._rank_b) else np.empty(0, dtype=np.int64)
+            jaccard = np.array(self._jaccard, dtype=np.int64)
+            rank_a = np.array(self._rank_a, dtype=np.int64)
+            rank_b = np.array(self._rank_b, dtype=np.int64)
             self._order = np.lexsort((rank_b, rank_a, -jaccard)).astype(np.int64)
             # The sort keys are not needed any more.
-            self._jaccard, self._rank_a, self._rank_b = array("d"), array("q"), array("q")
+            self._jaccard, self._rank_a, self._rank_b = array("i"), array("i"), array("i")
         return self
 
     @property

@@ -495,6 +495,7 @@ def scan_documents(
 
         clock = time.perf_counter()
         verified = _verify(corpus, cands, config, progress)
+        del cands
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
