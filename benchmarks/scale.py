@@ -165,9 +165,11 @@ def main() -> int:
     report = scan_documents(generate(args.docs, sources), Config(max_passages=args.max_passages), jobs=args.jobs, progress=progress)
     wall = time.perf_counter() - clock
     stop.set()
-    relations: dict[str, int] = {}
-    for p in report.pairs:
-        relations[p.relation] = relations.get(p.relation, 0) + 1
+    counted = getattr(report.pairs, "relation_counts", None)  # a pair store counts without reading back
+    relations: dict[str, int] = dict(counted()) if counted is not None else {}
+    if counted is None:
+        for p in report.pairs:
+            relations[p.relation] = relations.get(p.relation, 0) + 1
     results: dict[str, Any] = {
         "documents": args.docs,
         "scanned": sum(1 for d in report.documents if not d.skipped),

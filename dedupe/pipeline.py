@@ -522,6 +522,7 @@ def scan_documents(
             for i, j, s, rel in verified.rows_at(order[start : start + _PASSAGE_CHUNK]):
                 yield _pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ())  # type: ignore[arg-type]
 
+    progress("cluster", 0, None)
     clusters = build_clusters(light_pairs(), lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
     headlines = headline_groups(
         ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
@@ -529,6 +530,7 @@ def scan_documents(
     timings["cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    progress("provenance_links", 0, None)
     links = copy_links(
         light_pairs(),
         _article_info(corpus, registry),

@@ -264,7 +264,10 @@ def _open_output(output: str | None) -> Iterator[IO[str]]:
             yield fh
 
 
-_STAGE_LABELS = {"index": "indexing", "read": "reading and hashing", "signatures": "signatures", "verify": "verifying candidates", "locate": "locating passages", "passages": "passages"}
+_STAGE_LABELS = {
+    "index": "indexing", "read": "reading and hashing", "signatures": "signatures", "verify": "verifying candidates",
+    "locate": "locating passages", "passages": "passages", "cluster": "clustering", "provenance_links": "linking copies to origins",
+}
 
 
 @contextmanager
