@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MIN_WORK", "available", "loaded", "intersection_sizes", "minhash", "shingle_runs", "text_token_hashes"]
+__all__ = ["MIN_WORK", "available", "compiled", "loaded", "intersection_sizes", "minhash", "shingle_runs", "text_token_hashes"]
 
 MIN_WORK = 200_000
 """Below this many code points (or shingles × permutations / 128), numpy is used: importing
@@ -163,6 +163,18 @@ def _kernels() -> Any:
         return out[:m]
 
     return token_hashes, minhash, intersections, runs
+
+
+@lru_cache(maxsize=None)
+def compiled(func: Any) -> Any:
+    """``func`` compiled by numba (cached on disk), or None without numba. For loops written
+    once in plain Python over arrays (:mod:`dedupe.graph`): the uncompiled function is the
+    fallback, and tests run both."""
+    if _kernels() is None:
+        return None
+    import numba
+
+    return numba.njit(cache=True)(func)
 
 
 def available() -> bool:

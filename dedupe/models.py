@@ -220,10 +220,13 @@ class InputProblem:
 class Report:
     """Everything a scan found; rendered to JSON by :mod:`dedupe.report`."""
 
-    documents: tuple[DocumentSummary, ...]
+    documents: Sequence[DocumentSummary]
+    """A scan builds each summary when it is read (:class:`dedupe.graph.DocumentTable`)."""
     pairs: Sequence[Pair]
-    """In report order; a scan keeps them on disk (:class:`dedupe.pairstore.PairStore`)."""
-    clusters: tuple[Cluster, ...]
+    """In report order; a scan keeps them on disk (:class:`dedupe.pairstore.PairStore`) or
+    reads them from its columns (:class:`dedupe.graph.ColumnPairs`)."""
+    clusters: Sequence[Cluster]
+    """A scan builds each cluster when it is read (:class:`dedupe.graph.ClusterTable`)."""
     headline_groups: tuple[HeadlineGroup, ...]
     problems: tuple[InputProblem, ...]
     config: dict[str, object] = field(default_factory=dict)

@@ -33,7 +33,7 @@ import xxhash
 
 from .candidates import anchors_of, band_keys, candidate_pairs
 from .clean import clean
-from .cluster import build_clusters, headline_groups
+from .cluster import headline_groups
 from .config import Config
 from . import documents as _documents
 from .errors import DocumentSkipped, InputError
@@ -43,14 +43,15 @@ from .models import (
     Provenance, Reason, Relation, Report,
 )
 from .policy import Policy, strictest
-from .provenance import ArticleInfo, Registry, article_info, copy_links, credit_for, default_registry, extract
+from .provenance import ArticleInfo, Registry, article_info, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
+from .graph import ColumnPairs, DocumentTable, PairColumns, cluster_table, link_table, report_order
 from .pairstore import PairStore
 from .ragged import Ragged
 from .shingles import TokenHasher, shingle_set
 from .signatures import permutations, signatures
 from .verify import (
-    RELATIONS, Located, Scores, cross_counts, is_template, jaccards, locate, locate_lines, passages, relation_codes, relation_of,
+    Located, Scores, cross_counts, is_template, jaccards, locate, locate_lines, passages, relation_codes, relation_of,
     score, shared_counts, weekday_mask_of_hashes,
 )
 
@@ -414,11 +415,8 @@ def _prepared_stream(
             yield from zip(done, future.result())
 
 
-def _article_info(corpus: _Corpus, registry: Registry) -> Callable[[str], ArticleInfo]:
-    position = {doc.id: i for i, doc in enumerate(corpus.docs)}
-
-    def info(doc_id: str) -> ArticleInfo:
-        i = position[doc_id]
+def _article_info(corpus: _Corpus, registry: Registry) -> Callable[[int], ArticleInfo]:
+    def info(i: int) -> ArticleInfo:
         return article_info(corpus.provenance[i], corpus.docs[i].outlet, corpus.docs[i].date, registry)
 
     return info
@@ -499,31 +497,28 @@ def scan_documents(
         timings["verify"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        pairs = PairStore()
         rank = _id_ranks(corpus.docs)
+        pairs: PairStore | ColumnPairs
         if config.max_passages:
+            pairs = PairStore()
             _with_passages(verified, corpus, spool, config, progress, jobs, pairs, rank)
-        else:  # no passages asked for: the raw text is not read back at all
-            for k in range(0, len(verified), _PASSAGE_CHUNK):
-                for i, j, s, rel in verified.rows(k, k + _PASSAGE_CHUNK):
-                    pairs.add(_pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ()), rank[i], rank[j])  # type: ignore[arg-type]
-        pairs.seal()
+            order = pairs.seal().order
+        else:  # no passages asked for: the raw text is not read back, and pairs are read from their columns
+            order = report_order(verified, np.asarray(rank, dtype=np.int64))
+            pairs = ColumnPairs(verified, corpus.docs, order)
         timings["passages"] = time.perf_counter() - clock
     finally:
         spool.close()
         corpus.facts.close()
+    shingle_counts = corpus.shingles.lengths()
+    corpus.shingles = Ragged(np.uint32)  # the sets are not needed past this point
 
+    # Clusters and copy links are computed over the verified columns; the report builds each
+    # cluster and document summary from them when it is read.
     clock = time.perf_counter()
-    index = {d.id: d for d in corpus.docs}
-    # Clusters and links need no passages: they read the verified columns, not the pairs on disk.
-    def light_pairs() -> Iterator[Pair]:
-        order = pairs.order
-        for start in range(0, len(order), _PASSAGE_CHUNK):
-            for i, j, s, rel in verified.rows_at(order[start : start + _PASSAGE_CHUNK]):
-                yield _pair(corpus.docs[i].id, corpus.docs[j].id, rel, s, ())  # type: ignore[arg-type]
-
     progress("cluster", 0, None)
-    clusters = build_clusters(light_pairs(), lambda doc_id: (index[doc_id].outlet, index[doc_id].date), config.cluster_min_linkage)
+    clusters = cluster_table(verified, order, corpus.docs, config.cluster_min_linkage)
+    del order
     headlines = headline_groups(
         ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
     )
@@ -531,20 +526,18 @@ def scan_documents(
 
     clock = time.perf_counter()
     progress("provenance_links", 0, None)
-    links = copy_links(
-        light_pairs(),
-        _article_info(corpus, registry),
+    links = link_table(
+        verified, corpus.docs, np.asarray(rank, dtype=np.int64), _article_info(corpus, registry),
         lambda source: source in registry.sources and registry.sources[source].type == "agency",
     )
     timings["provenance_links"] = time.perf_counter() - clock
-    summaries = [
-        replace(_summary(doc, findings, tokens, len(sh)), provenance=prov, copied_from=tuple(links.get(doc.id, ())))
-        for doc, findings, tokens, sh, prov in zip(corpus.docs, corpus.findings, corpus.tokens, corpus.shingles, corpus.provenance)
-    ]
+    summaries = DocumentTable(
+        corpus.docs, corpus.findings, corpus.tokens, shingle_counts, corpus.provenance, links, corpus.skipped
+    )
     return Report(
-        documents=tuple(summaries + corpus.skipped),
+        documents=summaries,
         pairs=pairs,
-        clusters=tuple(clusters),
+        clusters=clusters,
         headline_groups=tuple(headlines),
         problems=tuple(problems),
         config={**config.to_dict(), "fingerprint": config.fingerprint()},
@@ -552,31 +545,7 @@ def scan_documents(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Verified:
-    """The verified pairs of a scan as columns (a few bytes a pair, however many there are)."""
-
-    a: npt.NDArray[np.int32]
-    b: npt.NDArray[np.int32]
-    shared: npt.NDArray[np.int32]
-    size_a: npt.NDArray[np.int32]
-    size_b: npt.NDArray[np.int32]
-    code: npt.NDArray[np.int8]
-
-    def __len__(self) -> int:
-        return len(self.a)
-
-    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, Scores, str]]:
-        return self.rows_at(slice(start, stop))
-
-    def rows_at(self, part: slice | npt.NDArray[np.int64]) -> list[tuple[int, int, Scores, str]]:
-        return [
-            (a, b, Scores(n, sa, sb), RELATIONS[c])
-            for a, b, n, sa, sb, c in zip(
-                self.a[part].tolist(), self.b[part].tolist(), self.shared[part].tolist(),
-                self.size_a[part].tolist(), self.size_b[part].tolist(), self.code[part].tolist(),
-            )
-        ]
+_Verified = PairColumns
 
 
 _VERIFY_CHUNK = 1_000_000

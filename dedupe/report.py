@@ -153,23 +153,33 @@ def _problem(p: InputProblem) -> dict[str, Any]:
 
 
 def summary(report: Report) -> dict[str, Any]:
-    skipped = Counter(d.skipped for d in report.documents if d.skipped)
-    findings = Counter(f.kind for d in report.documents if not d.skipped for f in d.findings)
-    counted = getattr(report.pairs, "relation_counts", None)  # a PairStore knows without reading its pairs
+    skipped: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    scanned = copied = uncredited = 0
+    for d in report.documents:  # one pass: a scan's summaries are built as they are read
+        if d.skipped:
+            skipped[d.skipped] += 1
+            continue
+        scanned += 1
+        findings.update(f.kind for f in d.findings)
+        copied += bool(d.copied_from)
+        uncredited += bool(d.uncredited)
+    counted = getattr(report.pairs, "relation_counts", None)  # a pair store counts without reading its pairs
     relations = counted() if counted is not None else Counter(p.relation for p in report.pairs)
+    members = getattr(report.clusters, "member_count", None)  # a cluster table counts without building clusters
     return {
         "documents": len(report.documents),
-        "scanned": sum(1 for d in report.documents if not d.skipped),
+        "scanned": scanned,
         "skipped": dict(sorted(skipped.items())),
         "errors": sum(1 for p in report.problems if p.level == "error"),
         "warnings": sum(1 for p in report.problems if p.level == "warning"),
         "pairs": {r: relations.get(r, 0) for r in ("duplicate", "near_duplicate", "partial", "template")},
         "clusters": len(report.clusters),
-        "clustered_documents": sum(len(c.members) for c in report.clusters),
+        "clustered_documents": members() if members is not None else sum(len(c.members) for c in report.clusters),
         "headline_groups": len(report.headline_groups),
         "findings": dict(sorted(findings.items())),
-        "copied_articles": sum(1 for d in report.documents if d.copied_from),
-        "uncredited_articles": sum(1 for d in report.documents if d.uncredited),
+        "copied_articles": copied,
+        "uncredited_articles": uncredited,
     }
 
 
