@@ -311,11 +311,12 @@ def _mark_siblings(indptr: Any, origins: Any, derived: Any, origin: Any, out: An
                 j += 1
 
 
-def _siblings(n: int, derived: I64, origin: I64, compiled: bool | None = None) -> npt.NDArray[np.bool_]:
+def _siblings(n: int, derived: I32, origin: I32, compiled: bool | None = None) -> npt.NDArray[np.bool_]:
     order = np.lexsort((origin, derived))
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(derived, minlength=n), out=indptr[1:])
     origins = origin[order]
+    del order
     out = np.zeros(len(derived), dtype=np.bool_)
     kernel = _kernel(_mark_siblings, len(derived), compiled)
     if kernel is not None:
@@ -342,8 +343,8 @@ def link_table(
     for k in range(n):
         agency[k] = 0 if info(k).outlet_type == "agency" else 1
     when = date_keys([d.date for d in docs])
-    chosen = np.flatnonzero((columns.code == _DUPLICATE) | (columns.code == _NEAR) | (columns.code == _PARTIAL))
-    a, b = columns.a[chosen].astype(np.int64), columns.b[chosen].astype(np.int64)
+    chosen = np.flatnonzero((columns.code == _DUPLICATE) | (columns.code == _NEAR) | (columns.code == _PARTIAL)).astype(np.int32)
+    a, b = columns.a[chosen], columns.b[chosen]
     in_b = _rounded(columns.shared[chosen], columns.size_a[chosen])  # share of a's shingles in b
     in_a = _rounded(columns.shared[chosen], columns.size_b[chosen])
     # a is the origin when (agency?, date, -containment, id) of a is <= that of b
@@ -351,22 +352,26 @@ def link_table(
         (agency[a] == agency[b])
         & ((when[a] < when[b]) | ((when[a] == when[b]) & ((in_b > in_a) | ((in_b == in_a) & (rank[a] <= rank[b])))))
     )
-    del in_a
+    contained = np.where(a_first, in_b, in_a)
+    del in_a, in_b
     derived, origin = np.where(a_first, b, a), np.where(a_first, a, b)
+    del a, b, a_first
     keep = ~_siblings(n, derived, origin, compiled)
-    derived, origin, pair = derived[keep], origin[keep], chosen[keep]
-    contained = np.where(a_first[keep], in_b[keep], _rounded(columns.shared[pair], columns.size_b[pair]))
+    derived, origin, pair, contained = derived[keep], origin[keep], chosen[keep], contained[keep]
+    del keep, chosen
     order = np.lexsort((rank[origin], -contained, derived))
+    del contained
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(derived, minlength=n), out=indptr[1:])
-    return LinkTable(columns, docs, indptr, origin[order].astype(np.int32), pair[order].astype(np.int64), info, agency_source)
+    del derived
+    return LinkTable(columns, docs, indptr, origin[order], pair[order], info, agency_source)
 
 
 class LinkTable:
     """Each document's ``copied_from`` links (see :func:`link_table`), built when asked for."""
 
     def __init__(
-        self, columns: PairColumns, docs: Sequence[Document], indptr: I64, origin: I32, pair: I64,
+        self, columns: PairColumns, docs: Sequence[Document], indptr: I64, origin: I32, pair: I32,
         info: Callable[[int], ArticleInfo], agency_source: Callable[[str], bool],
     ) -> None:
         self._columns, self._docs = columns, docs
@@ -405,6 +410,10 @@ class DocumentTable(_Table[DocumentSummary]):
 
     def __len__(self) -> int:
         return len(self._docs) + len(self._skipped)
+
+    def scanned_count(self) -> int:
+        """Documents scanned, not skipped (without building the summaries)."""
+        return len(self._docs)
 
     def _item(self, k: int) -> DocumentSummary:
         if k >= len(self._docs):

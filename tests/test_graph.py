@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from dedupe import Config, Document, scan
+from dedupe import Config, Document, scan, scan_documents
 from dedupe import _compiled
 from dedupe.cluster import build_clusters
 from dedupe.graph import ColumnPairs, PairColumns, cluster_table, date_keys, link_table, report_order
@@ -65,6 +65,9 @@ def test_tables_pickle_as_tuples(example_report: Report) -> None:
     assert example_report.clusters[1:3] == tuple(list(example_report.clusters)[1:3])
     with pytest.raises(IndexError):
         example_report.clusters[len(example_report.clusters)]
+    assert example_report.documents.scanned_count() == len(example_report.documents)  # type: ignore[attr-defined]
+    with_skipped = scan_documents([Document("empty", ""), Document("short", "خبر")])
+    assert with_skipped.documents.scanned_count() == 0 and [d.skipped for d in with_skipped.documents] == ["empty", "too_short"]  # type: ignore[attr-defined]
 
 
 def test_date_keys_order_as_datetimes() -> None:
