@@ -168,12 +168,14 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
 
     config = Config()
     docs = list(iter_documents([str(SNN)], fields=DEFAULT_FIELDS))
-    prepared = []
+    registry = default_registry()
+    prepared, prepared_docs = [], []
     for d in docs:
         try:
-            prepared.append(prepare(d, config))
+            prepared.append(prepare(d, config, registry=registry))  # with citations, for the copy links below
         except DocumentSkipped:
             continue
+        prepared_docs.append(d)
     sets = [p.shingles for p in prepared]
     sigs = signatures(sets, permutations(config.num_perm, config.seed))
     out: dict[str, Any] = {"documents": len(sets)}
@@ -210,12 +212,41 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
         "pair_at_a_time_pairs_per_second": _rate(len(pairs), seconds), "speedup": round(seconds / batch_seconds, 1),
         "verified": len(verified), "same_verified_count": same,
     }
-    from dedupe.models import Pair
+    from dedupe.graph import ColumnPairs, PairColumns, cluster_table, link_table, report_order
+    from dedupe.models import RELATIONS, Document, Provenance
+    from dedupe.provenance import article_info, copy_links
 
-    pair_objects = [Pair(str(i), str(j), relation_of(s, config) or "partial", round(s.jaccard, 4), s.containment_a_in_b, s.containment_b_in_a, s.shared, s.size_a, s.size_b) for i, j, s in verified]
-    seconds = _median_seconds(lambda: build_clusters(pair_objects, lambda _: ("", None), config.cluster_min_linkage), repeat)
-    out["clustering"] = {"pairs": len(pair_objects), "seconds": round(seconds, 3)}
-    registry = default_registry()
+    # The verified pairs as a scan holds them (columns), and as Pair objects for the object paths.
+    kept = [(i, j, s, RELATIONS.index(relation_of(s, config) or "partial")) for i, j, s in verified]
+    columns = PairColumns(*(np.array(c, dtype=np.int32) for c in (
+        [k[0] for k in kept], [k[1] for k in kept], [k[2].shared for k in kept], [k[2].size_a for k in kept], [k[2].size_b for k in kept],
+    )), np.array([k[3] for k in kept], dtype=np.int8))
+    metas = [Document(f"{k:06d}", "", date=d.date, outlet=d.outlet) for k, d in enumerate(prepared_docs)]
+    rank = np.arange(len(metas), dtype=np.int64)  # ids are zero-padded positions: their sort rank is the position
+    order = report_order(columns, rank)
+    pair_objects = list(ColumnPairs(columns, metas, order))
+    meta = {d.id: (d.outlet, d.date) for d in metas}
+    objects = _median_seconds(lambda: build_clusters(pair_objects, meta.__getitem__, config.cluster_min_linkage), repeat)
+    tables = _median_seconds(lambda: list(cluster_table(columns, order, metas, config.cluster_min_linkage)), repeat)
+    same = list(cluster_table(columns, order, metas, config.cluster_min_linkage)) == build_clusters(pair_objects, meta.__getitem__, config.cluster_min_linkage)
+    out["clustering"] = {
+        "pairs": len(pair_objects), "seconds": round(tables, 3), "object_path_seconds": round(objects, 3),
+        "speedup": round(objects / tables, 1), "same_clusters": same,
+    }
+    infos = [article_info(p.provenance or Provenance(), d.outlet, d.date, registry) for p, d in zip(prepared, prepared_docs)]
+    by_id = {d.id: info for d, info in zip(metas, infos)}
+
+    def links_of_tables() -> list[Any]:
+        table = link_table(columns, metas, rank, infos.__getitem__)
+        return [list(table.of(k)) for k in range(len(metas)) if table.count(k)]
+
+    objects = _median_seconds(lambda: copy_links(pair_objects, by_id.__getitem__), repeat)
+    tables = _median_seconds(links_of_tables, repeat)
+    same = links_of_tables() == list(dict(sorted(copy_links(pair_objects, by_id.__getitem__).items())).values())
+    out["copy_links"] = {
+        "pairs": len(pair_objects), "seconds": round(tables, 3), "object_path_seconds": round(objects, 3),
+        "speedup": round(objects / tables, 1), "same_links": same,
+    }
     sample = docs[:3000]
     # Citation finding alone (the scan gets the stripped-credit flag from its own cleaning).
     seconds = _median_seconds(lambda: [extract(d, registry, stripped_credit=False) for d in sample], repeat)
@@ -274,7 +305,12 @@ def table(results: dict[str, Any]) -> str:
         f"({v['candidate_pairs']:,} pairs, {v['verified']:,} verified); pair at a time {v['pair_at_a_time_pairs_per_second']:,.0f}/s "
         f"(**{v['speedup']}×**, same count: {v['same_verified_count']}) |"
     )
-    lines.append(f"| clustering | {c['clustering']['seconds']} s for {c['clustering']['pairs']:,} pairs |")
+    for key, label, same in (("clustering", "clustering (columns, every cluster built)", "same_clusters"), ("copy_links", "copy links (columns, every link built)", "same_links")):
+        x = c[key]
+        lines.append(
+            f"| {label} | {x['seconds']} s for {x['pairs']:,} pairs; from Pair objects {x['object_path_seconds']} s "
+            f"({x['speedup']}×, same result: {x[same]}) |"
+        )
     lines.append(f"| provenance (citation extraction) | {c['provenance_extract']['docs_per_second']:,.0f} docs/s |")
     s = results["scan_saudinewsnet"]
     lines.append(f"| whole `dedupe scan` of SaudiNewsNet ({s['documents']:,} articles, 2 workers) | {s['wall_seconds_best']} s wall (target ≤ {s['target_seconds']} s), peak RSS {s['peak_rss_mb']:,.0f} MB |")

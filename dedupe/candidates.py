@@ -14,7 +14,9 @@ Two sources, united:
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Sequence
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -46,9 +48,10 @@ def band_keys(signature: npt.NDArray[np.uint32], bands: int, rows: int) -> list[
     return [int(k) for k in keys.view(np.int64)]
 
 
-def _encode(i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    return lo * n + hi
+def _encode(i: npt.NDArray[np.integer], j: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int64]:
+    lo, hi = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
+    codes: npt.NDArray[np.int64] = lo * n + hi
+    return codes
 
 
 def _decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
@@ -56,7 +59,7 @@ def _decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
 
 
 def _iter_pairs_within_groups(
-    members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int,
+    members: npt.NDArray[np.integer], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], n: int,
     block: int = 4_000_000,
 ) -> Iterator[npt.NDArray[np.int64]]:
     """Every within-group pair code, for groups laid out contiguously in ``members``, in blocks
@@ -81,59 +84,84 @@ def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.
 
 
 class _Tally:
-    """Distinct pair codes with how many times each was added. Blocks are merged as they come
-    (every few million codes), so memory holds the distinct codes, not every repetition."""
+    """Distinct pair codes, with how often each was added. Codes stay in memory up to ``limit``;
+    past it they are spilled to ``parts`` temporary files by value (``code % parts``), and each
+    file is then counted on its own: memory holds one part of the codes, never all of them
+    (at a million documents, anchor groups give hundreds of millions of codes)."""
 
-    def __init__(self, limit: int = 16_000_000) -> None:
-        self.values = np.empty(0, dtype=np.int64)
-        self.counts = np.empty(0, dtype=np.int64)
+    def __init__(self, limit: int = 8_000_000, parts: int = 16) -> None:
         self._pending: list[npt.NDArray[np.int64]] = []
         self._size = 0
-        self._limit = limit
+        self._limit, self._parts = limit, parts
+        self._files: list[IO[bytes]] | None = None
 
     def add(self, codes: npt.NDArray[np.int64]) -> None:
-        self._pending.append(codes)
+        self._pending.append(np.asarray(codes, dtype=np.int64))
         self._size += len(codes)
         if self._size >= self._limit:
-            self._merge()
+            self._spill()
 
-    def _merge(self) -> None:
-        if not self._pending:
-            return
-        values, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+    def _spill(self) -> None:
+        codes = np.concatenate(self._pending) if self._pending else np.empty(0, dtype=np.int64)
         self._pending, self._size = [], 0
-        if len(self.values):
-            merged, where = np.unique(np.concatenate([self.values, values]), return_inverse=True)
-            counts = np.bincount(where, weights=np.concatenate([self.counts, counts]), minlength=len(merged)).astype(np.int64)
-            values = merged
-        self.values, self.counts = values, counts
+        if self._files is None:
+            self._files = [tempfile.TemporaryFile(prefix="dedupe-candidates-") for _ in range(self._parts)]
+        part = codes % self._parts
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(self._parts + 1))
+        del part
+        for p, f in enumerate(self._files):
+            f.write(codes[order[bounds[p] : bounds[p + 1]]].tobytes())
 
-    def result(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        self._merge()
-        return self.values, self.counts
+    def result(self, min_count: int = 1) -> npt.NDArray[np.int64]:
+        """The distinct codes added at least ``min_count`` times, sorted."""
+
+        def counted(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            if min_count <= 1:
+                return np.unique(codes)
+            values, counts = np.unique(codes, return_counts=True)
+            return values[counts >= min_count]
+
+        if self._files is None:
+            codes = np.concatenate(self._pending) if self._pending else np.empty(0, dtype=np.int64)
+            self._pending, self._size = [], 0
+            return counted(codes)
+        self._spill()
+        found = []
+        for f in self._files:
+            f.seek(0)
+            found.append(counted(np.frombuffer(f.read(), dtype=np.int64)))
+            f.close()
+        self._files = None
+        return np.sort(np.concatenate(found))
 
 
 def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
+    """Pairs of documents sharing at least ``anchor_min_shared`` anchors (each found in at most
+    ``anchor_max_docs`` documents)."""
+    return _decode(anchor_codes(anchor_sets, config), len(anchor_sets))
+
+
+def anchor_codes(anchor_sets: Sequence[U32], config: Config) -> npt.NDArray[np.int64]:
+    """:func:`anchor_candidates` as sorted pair codes ``i * n + j`` (``i < j``)."""
     n = len(anchor_sets)
     lengths = np.fromiter((len(a) for a in anchor_sets), dtype=np.int64, count=n)
     if lengths.sum() == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     values = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchor_sets])
-    docs = np.repeat(np.arange(n, dtype=np.int64), lengths)
     order = np.argsort(values, kind="stable")
-    values, docs = values[order], docs[order]
+    values = values[order]
+    docs = np.repeat(np.arange(n, dtype=np.int32), lengths)[order]  # 32-bit: tens of millions of anchors at 1M documents
+    del order
     boundaries = np.flatnonzero(np.diff(values)) + 1
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [len(values)]))).astype(np.int64)
     keep = (sizes >= 2) & (sizes <= config.anchor_max_docs)
-    del values, order
+    del values, boundaries
     tally = _Tally()
     for codes in _iter_pairs_within_groups(docs, starts[keep], sizes[keep], n):
         tally.add(codes)
-    unique, counts = tally.result()
-    if len(unique) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    return _decode(unique[counts >= config.anchor_min_shared], n)
+    return tally.result(config.anchor_min_shared)
 
 
 def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
@@ -142,9 +170,14 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
     signature matrix band by band (sort the band's rows, group equal neighbours) instead of in
     hash tables: the same pairs (a test holds it to that), much faster, and no per-document
     Python objects."""
+    return _decode(lsh_codes(signatures, config), len(signatures))
+
+
+def lsh_codes(signatures: npt.NDArray[np.uint32], config: Config) -> npt.NDArray[np.int64]:
+    """:func:`lsh_candidates` as sorted pair codes ``i * n + j`` (``i < j``)."""
     n = len(signatures)
     if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     sigs = np.asarray(signatures, dtype=np.uint32)
     tally = _Tally()  # a pair found in many bands is kept once, as bands come
     for b in range(config.lsh_bands):
@@ -161,8 +194,7 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
         keep = sizes >= 2
         for codes in _iter_pairs_within_groups(order.astype(np.int64), group_start[keep].astype(np.int64), sizes[keep].astype(np.int64), n):
             tally.add(codes)
-    unique, _ = tally.result()
-    return _decode(unique, n)
+    return tally.result()
 
 
 def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
@@ -192,7 +224,16 @@ def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config
 def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U32], config: Config) -> tuple[Pairs, dict[str, int]]:
     """The union of LSH and anchor candidates, with how many each source found."""
     n = len(anchor_sets)
-    lsh = lsh_candidates(signatures, config) if n >= 2 else np.empty((0, 2), dtype=np.int64)
-    anchors = anchor_candidates(anchor_sets, config) if n >= 2 else np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate([_encode(lsh[:, 0], lsh[:, 1], n), _encode(anchors[:, 0], anchors[:, 1], n)]))
-    return _decode(codes, n), {"lsh": len(lsh), "anchors": len(anchors), "total": len(codes)}
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64), {"lsh": 0, "anchors": 0, "total": 0}
+    lsh = lsh_codes(signatures, config)
+    anchors = anchor_codes(anchor_sets, config)
+    return united_codes(lsh, anchors, n)
+
+
+def united_codes(lsh: npt.NDArray[np.int64], anchors: npt.NDArray[np.int64], n: int) -> tuple[Pairs, dict[str, int]]:
+    """The pairs of both sets of codes, with how many each had and how many in all."""
+    counts = {"lsh": len(lsh), "anchors": len(anchors)}
+    codes = np.union1d(lsh, anchors)
+    counts["total"] = len(codes)
+    return _decode(codes, n), counts

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from .candidates import anchors_of, band_keys, candidate_pairs
+from .candidates import anchor_codes, lsh_codes, united_codes, anchors_of, band_keys
 from .clean import clean
 from .cluster import headline_groups
 from .config import Config
@@ -476,6 +476,13 @@ def scan_documents(
         timings["read_clean_shingle"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        headlines = headline_groups(
+            ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
+        )
+        del title_tokens
+        timings["headlines"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
         _remove_boilerplate(corpus, _learn_boilerplate(corpus, config))
         timings["boilerplate"] = time.perf_counter() - clock
 
@@ -485,10 +492,16 @@ def scan_documents(
         progress("signatures", len(corpus.docs), len(corpus.docs))
         timings["signatures"] = time.perf_counter() - clock
 
+        # What candidate_pairs does, with each input freed as soon as it is used.
         clock = time.perf_counter()
+        n = len(corpus.docs)
+        lsh = lsh_codes(sigs, config) if n >= 2 else np.empty(0, dtype=np.int64)
+        del sigs
         anchors = [anchors_of(s, config.anchor_modulus) for s in corpus.shingles]
-        cands, counts = candidate_pairs(sigs, anchors, config)
-        del sigs, anchors  # not needed past this point
+        anchored = anchor_codes(anchors, config) if n >= 2 else np.empty(0, dtype=np.int64)
+        del anchors
+        cands, counts = united_codes(lsh, anchored, n)
+        del lsh, anchored
         timings["candidates"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -519,9 +532,6 @@ def scan_documents(
     progress("cluster", 0, None)
     clusters = cluster_table(verified, order, corpus.docs, config.cluster_min_linkage)
     del order
-    headlines = headline_groups(
-        ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
-    )
     timings["cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -118,3 +118,19 @@ def test_relation_codes_equal_relation_of(triples: list[tuple[int, int, int]]) -
     codes = relation_codes(shared, size_a, size_b, config)
     expected = [relation_of(Scores(n, a, b), config) for n, a, b in rows]
     assert [RELATIONS[c] if c >= 0 else None for c in codes.tolist()] == expected
+
+
+@pytest.mark.parametrize("min_count", [1, 3])
+def test_tally_spilled_to_disk_counts_as_in_memory(min_count: int) -> None:
+    from dedupe.candidates import _Tally
+
+    rng = np.random.default_rng(min_count)
+    blocks = [rng.integers(0, 5_000, size=rng.integers(0, 900)).astype(np.int64) for _ in range(40)]
+    values, counts = np.unique(np.concatenate(blocks), return_counts=True)
+    expected = values[counts >= min_count]
+    assert 0 < len(expected) < len(values) or min_count == 1
+    for limit, parts in ((10**9, 16), (1_000, 3), (1, 7)):  # never spilled; spilled now and then; every block
+        tally = _Tally(limit=limit, parts=parts)
+        for block in blocks:
+            tally.add(block)
+        assert np.array_equal(tally.result(min_count), expected)
