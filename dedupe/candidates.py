@@ -228,12 +228,18 @@ def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U3
         return np.empty((0, 2), dtype=np.int64), {"lsh": 0, "anchors": 0, "total": 0}
     lsh = lsh_codes(signatures, config)
     anchors = anchor_codes(anchor_sets, config)
-    return united_codes(lsh, anchors, n)
+    codes, counts = united_codes(lsh, anchors)
+    return _decode(codes, n), counts
 
 
-def united_codes(lsh: npt.NDArray[np.int64], anchors: npt.NDArray[np.int64], n: int) -> tuple[Pairs, dict[str, int]]:
-    """The pairs of both sets of codes, with how many each had and how many in all."""
+def united_codes(lsh: npt.NDArray[np.int64], anchors: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], dict[str, int]]:
+    """The sorted union of both sets of pair codes, with how many each had and how many in all."""
     counts = {"lsh": len(lsh), "anchors": len(anchors)}
     codes = np.union1d(lsh, anchors)
     counts["total"] = len(codes)
-    return _decode(codes, n), counts
+    return codes, counts
+
+
+def decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
+    """Pair codes ``i * n + j`` as rows ``(i, j)``."""
+    return _decode(codes, n)

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from .candidates import anchor_codes, lsh_codes, united_codes, anchors_of, band_keys
+from .candidates import anchor_codes, anchors_of, band_keys, decode, lsh_codes, united_codes
 from .clean import clean
 from .cluster import headline_groups
 from .config import Config
@@ -500,7 +500,7 @@ def scan_documents(
         anchors = [anchors_of(s, config.anchor_modulus) for s in corpus.shingles]
         anchored = anchor_codes(anchors, config) if n >= 2 else np.empty(0, dtype=np.int64)
         del anchors
-        cands, counts = united_codes(lsh, anchored, n)
+        cands, counts = united_codes(lsh, anchored)  # sorted codes i * n + j: 8 bytes a candidate
         del lsh, anchored
         timings["candidates"] = time.perf_counter() - clock
 
@@ -562,17 +562,19 @@ _VERIFY_CHUNK = 1_000_000
 
 
 def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
-    """Exact verification of the candidate pairs, a million at a time: shared shingle counts by
-    a merge walk, relations from the counts, then the template test (different weekdays, or
-    the smaller document's facts missing from the larger) on the pairs that need it. Only the
-    verified pairs are kept, as columns."""
+    """Exact verification of the candidate pairs (sorted codes ``i * n + j``), a million at a
+    time: shared shingle counts by a merge walk, relations from the counts, then the template
+    test (different weekdays, or the smaller document's facts missing from the larger) on the
+    pairs that need it. Only the verified pairs are kept, as 32-bit columns, ordered by first
+    then second document (a chunk of passages then reads each document once or a few times)."""
     progress("verify", 0, len(cands))
+    n_docs = len(corpus.docs)
     sizes = corpus.shingles.lengths()
     weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
     facts: _Facts | None = None
-    kept: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]]] = []
+    kept: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int8]]] = []
     for start in range(0, len(cands), _VERIFY_CHUNK):
-        chunk = cands[start : start + _VERIFY_CHUNK]
+        chunk = decode(cands[start : start + _VERIFY_CHUNK], n_docs)
         i, j = chunk[:, 0], chunk[:, 1]
         shared = shared_counts(corpus.shingles, chunk)
         codes = relation_codes(shared, sizes[i], sizes[j], config)
@@ -581,18 +583,15 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
             facts = facts or _Facts(corpus, config)
             _mark_templates(codes, maybe, i, j, sizes, weekdays, facts, config)
         keep = np.flatnonzero(codes >= 0)
-        kept.append((i[keep], j[keep], shared[keep], codes[keep]))
+        kept.append((i[keep].astype(np.int32), j[keep].astype(np.int32), shared[keep].astype(np.int32), codes[keep]))
         progress("verify", start + len(chunk), len(cands))
     progress("verify", len(cands), len(cands))
     if not kept:
         none = np.empty(0, dtype=np.int32)
         return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
     a, b, n, code = (np.concatenate(column) for column in zip(*kept))
-    # Ordered by first then second document: a chunk of passages then reads each document once
-    # or a few times.
-    order = np.lexsort((b, a))
-    a, b = a[order].astype(np.int32), b[order].astype(np.int32)
-    return _Verified(a, b, n[order].astype(np.int32), sizes[a].astype(np.int32), sizes[b].astype(np.int32), code[order])
+    del kept
+    return _Verified(a, b, n, sizes[a].astype(np.int32), sizes[b].astype(np.int32), code)
 
 
 def _mark_templates(
