@@ -35,6 +35,7 @@ from .candidates import anchor_codes, anchors_of, band_keys, decode, lsh_codes, 
 from .clean import clean
 from .cluster import headline_groups
 from .config import Config
+from . import _memory
 from . import documents as _documents
 from .errors import DocumentSkipped, InputError
 from .index import Entry, Index
@@ -299,28 +300,47 @@ def _learn_boilerplate(corpus: _Corpus, config: Config) -> U32:
         # by several of them would look like furniture: learn nothing then.
         if not outlet or len(members) < config.boilerplate_min_outlet_docs:
             continue
-        values, counts = np.unique(np.concatenate([corpus.shingles[i] for i in members]), return_counts=True)
+        values, counts = _counted(np.concatenate([corpus.shingles[i] for i in members]))
         floor = max(config.boilerplate_min_docs, int(np.ceil(config.boilerplate_fraction * len(members))))
         found.append(values[counts >= floor])
     return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint32)
+
+
+def _counted(values: U32) -> tuple[U32, npt.NDArray[np.int64]]:
+    """``np.unique(values, return_counts=True)``, sorting ``values`` in place: an outlet's
+    shingles run to tens of millions at a million documents, and np.unique sorts a copy."""
+    values.sort()
+    if len(values) == 0:
+        return values, np.empty(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+_MEMBERSHIP_BLOCK = 2_000_000
 
 
 def _remove_boilerplate(corpus: _Corpus, boilerplate: U32) -> None:
     if len(boilerplate) == 0 or len(corpus.shingles) == 0:
         return
     values, starts = corpus.shingles.values, corpus.shingles.starts
-    hit = np.isin(values, boilerplate)
+    # Membership a block at a time (np.isin over every value would sort them all with indices).
+    bp = np.sort(boilerplate)
+    hit = np.empty(len(values), dtype=np.bool_)
+    for lo in range(0, len(values), _MEMBERSHIP_BLOCK):
+        part = values[lo : lo + _MEMBERSHIP_BLOCK]
+        at = np.searchsorted(bp, part)
+        at[at == len(bp)] = 0
+        hit[lo : lo + len(part)] = bp[at] == part
     lengths = np.diff(starts)
-    if len(values):
-        removed = np.add.reduceat(hit.astype(np.int64), np.minimum(starts[:-1], len(values) - 1))
-        removed[lengths == 0] = 0  # reduceat gives an empty segment the next value
-    else:
-        removed = np.zeros(len(lengths), dtype=np.int64)
+    removed = corpus.shingles.count_per_array(hit)
     # A document that would lose most of its text shares it with many others of its
     # outlet: it is a much-copied story, not furniture around one.
     spared = (removed == 0) | (removed * 2 > lengths)
-    hit &= ~np.repeat(spared, lengths)
-    corpus.shingles.keep(~hit)
+    for i in np.flatnonzero(spared & (removed > 0)).tolist():  # few: documents mostly made of boilerplate
+        hit[starts[i] : starts[i + 1]] = False
+    np.logical_not(hit, out=hit)
+    corpus.shingles.keep(hit)
+    del hit
     for i in np.flatnonzero(~spared & (removed >= 3)).tolist():
         n = int(removed[i])
         corpus.findings[i].append(Finding("outlet_boilerplate", f"{n} shingles of outlet-wide boilerplate not hashed", n))
@@ -444,6 +464,7 @@ def scan_documents(
     registry = registry or default_registry()
     config = config or Config()
     progress = progress or _no_progress
+    _memory.settle()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     corpus = _Corpus()
@@ -474,6 +495,7 @@ def scan_documents(
             title_tokens.append((doc.id, " ".join(outcome.title_tokens)))
         progress("read", read, read)
         timings["read_clean_shingle"] = time.perf_counter() - clock
+        _memory.trim()
 
         clock = time.perf_counter()
         headlines = headline_groups(
@@ -485,6 +507,7 @@ def scan_documents(
         clock = time.perf_counter()
         _remove_boilerplate(corpus, _learn_boilerplate(corpus, config))
         timings["boilerplate"] = time.perf_counter() - clock
+        _memory.trim()
 
         clock = time.perf_counter()
         perms = permutations(config.num_perm, config.seed)
@@ -503,11 +526,13 @@ def scan_documents(
         cands, counts = united_codes(lsh, anchored)  # sorted codes i * n + j: 8 bytes a candidate
         del lsh, anchored
         timings["candidates"] = time.perf_counter() - clock
+        _memory.trim()
 
         clock = time.perf_counter()
         verified = _verify(corpus, cands, config, progress)
         del cands
         timings["verify"] = time.perf_counter() - clock
+        _memory.trim()
 
         clock = time.perf_counter()
         rank = _id_ranks(corpus.docs)

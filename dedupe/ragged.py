@@ -18,6 +18,17 @@ import numpy.typing as npt
 __all__ = ["Ragged"]
 
 _BLOCK = 4096  # arrays appended are joined in blocks of this many
+_KEEP_BLOCK = 4_000_000  # values compacted at a time by keep()
+
+
+class _Negated:
+    """``~mask`` read a slice at a time (no full negated copy)."""
+
+    def __init__(self, mask: npt.NDArray[np.bool_]) -> None:
+        self._mask = mask
+
+    def __getitem__(self, part: slice) -> npt.NDArray[np.bool_]:
+        return ~self._mask[part]
 
 
 class Ragged(Sequence[npt.NDArray[Any]]):
@@ -74,13 +85,36 @@ class Ragged(Sequence[npt.NDArray[Any]]):
     def lengths(self) -> npt.NDArray[np.int64]:
         return np.diff(self.starts)
 
+    def count_per_array(self, flags: npt.NDArray[np.bool_] | _Negated) -> npt.NDArray[np.int64]:
+        """How many of ``flags`` (one per value of :attr:`values`) are true in each array,
+        counted a block at a time: memory grows with the block and the true flags in it, not
+        with every value (``np.add.reduceat`` would cast them all to 64 bits first)."""
+        values, starts = self._join()
+        counts = np.zeros(len(starts) - 1, dtype=np.int64)
+        for lo in range(0, len(values), _KEEP_BLOCK):
+            where = np.flatnonzero(flags[lo : lo + _KEEP_BLOCK]) + lo
+            if len(where):
+                found = np.bincount(np.searchsorted(starts, where, side="right") - 1)
+                counts[: len(found)] += found
+        return counts
+
     def keep(self, mask: npt.NDArray[np.bool_]) -> None:
         """Keep only the values where ``mask`` (over :attr:`values`) is true, in every array."""
         values, starts = self._join()
         if len(mask) != len(values):
             raise ValueError("the mask must cover every value")
-        kept = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))[starts]
-        self._values = values[mask]
+        counts = np.diff(starts) - self.count_per_array(_Negated(mask))
+        kept = np.zeros(len(starts), dtype=np.int64)
+        np.cumsum(counts, out=kept[1:])
+        # Compacted in place a block at a time: a second copy of every value would double the
+        # peak. The values kept are a view of the old buffer (what was dropped stays allocated
+        # at its end).
+        end = 0
+        for lo in range(0, len(values), _KEEP_BLOCK):
+            part = values[lo : lo + _KEEP_BLOCK][mask[lo : lo + _KEEP_BLOCK]]
+            values[end : end + len(part)] = part
+            end += len(part)
+        self._values = values[:end]
         self._starts = kept
         self._lengths = array("q", np.diff(kept).tolist())
 

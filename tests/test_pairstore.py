@@ -7,6 +7,8 @@ import json
 import pickle
 from dataclasses import replace
 
+import numpy as np
+
 import pytest
 
 from dedupe import Config, scan
@@ -80,3 +82,30 @@ def test_ragged_arrays_read_back_as_appended_and_filter_in_place() -> None:
     r.keep(r.values % 3 != 0)
     assert all(np.array_equal(x, y[y % 3 != 0]) for x, y in zip(r, arrays))
     assert r.lengths().tolist() == [int((a % 3 != 0).sum()) for a in arrays]
+
+
+def test_ragged_keep_compacts_across_blocks() -> None:
+    from dedupe import ragged
+    from dedupe.ragged import Ragged
+
+    rng = np.random.default_rng(5)
+    arrays = [rng.integers(0, 2**32, size=int(k), dtype=np.uint32) for k in rng.integers(0, 3_000, size=4_000)]
+    r = Ragged.of(arrays, np.uint32)
+    assert len(r.values) > ragged._KEEP_BLOCK  # more than one block is compacted
+    mask = rng.random(len(r.values)) < 0.7
+    starts = np.concatenate(([0], np.cumsum([len(a) for a in arrays])))
+    expected = [a[mask[starts[k] : starts[k + 1]]] for k, a in enumerate(arrays)]
+    r.keep(mask)
+    assert len(r) == len(arrays) and all(np.array_equal(r[k], e) for k, e in enumerate(expected))
+    r.append(np.array([7, 8], dtype=np.uint32))  # appending after a filter still works
+    assert r[len(arrays)].tolist() == [7, 8] and np.array_equal(r[0], expected[0])
+
+
+def test_counted_is_np_unique_with_counts() -> None:
+    from dedupe.pipeline import _counted
+
+    values = np.random.default_rng(2).integers(0, 500, size=20_000).astype(np.uint32)
+    expected = np.unique(values, return_counts=True)
+    got = _counted(values.copy())
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    assert [len(x) for x in _counted(np.empty(0, dtype=np.uint32))] == [0, 0]
