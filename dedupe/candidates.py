@@ -89,7 +89,7 @@ class _Tally:
     file is then counted on its own: memory holds one part of the codes, never all of them
     (at a million documents, anchor groups give hundreds of millions of codes)."""
 
-    def __init__(self, limit: int = 8_000_000, parts: int = 16) -> None:
+    def __init__(self, limit: int = 8_000_000, parts: int = 64) -> None:
         self._pending: list[npt.NDArray[np.int64]] = []
         self._size = 0
         self._limit, self._parts = limit, parts
@@ -117,10 +117,13 @@ class _Tally:
         """The distinct codes added at least ``min_count`` times, sorted."""
 
         def counted(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-            if min_count <= 1:
-                return np.unique(codes)
-            values, counts = np.unique(codes, return_counts=True)
-            return values[counts >= min_count]
+            codes.sort()  # in place: np.unique would sort a copy
+            if len(codes) == 0:
+                return codes
+            starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+            if min_count > 1:
+                starts = starts[np.diff(np.append(starts, len(codes))) >= min_count]
+            return codes[starts]
 
         if self._files is None:
             codes = np.concatenate(self._pending) if self._pending else np.empty(0, dtype=np.int64)
@@ -130,7 +133,7 @@ class _Tally:
         found = []
         for f in self._files:
             f.seek(0)
-            found.append(counted(np.frombuffer(f.read(), dtype=np.int64)))
+            found.append(counted(np.fromfile(f, dtype=np.int64)))
             f.close()
         self._files = None
         return np.sort(np.concatenate(found))

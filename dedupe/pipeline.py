@@ -584,6 +584,7 @@ _Verified = PairColumns
 
 
 _VERIFY_CHUNK = 1_000_000
+_TEMPLATE_CHUNK = 100_000
 
 
 def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
@@ -606,7 +607,9 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
         maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
         if len(maybe):
             facts = facts or _Facts(corpus, config)
-            _mark_templates(codes, maybe, i, j, sizes, weekdays, facts, config)
+            # A slice at a time: the test reads the documents' facts and vocabularies into memory.
+            for lo in range(0, len(maybe), _TEMPLATE_CHUNK):
+                _mark_templates(codes, maybe[lo : lo + _TEMPLATE_CHUNK], i, j, sizes, weekdays, facts, config)
         keep = np.flatnonzero(codes >= 0)
         kept.append((i[keep].astype(np.int32), j[keep].astype(np.int32), shared[keep].astype(np.int32), codes[keep]))
         progress("verify", start + len(chunk), len(cands))
