@@ -140,3 +140,21 @@ def test_random_graphs_exercise_merging_refusals_and_siblings() -> None:
         chosen = int(np.isin(columns.code, [0, 1, 2]).sum())
         siblings += chosen - sum(links.count(k) for k in range(len(docs)))
     assert refused > 0 and siblings > 0
+
+
+def test_small_verification_and_template_slices_change_nothing(example_report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification runs in slices of candidates, the template test in slices of pairs, and
+    candidate codes spill to files past a limit: slicing finely gives the same report."""
+    from dedupe import candidates, pipeline
+    from dedupe.report import to_dict
+
+    monkeypatch.setattr(pipeline, "_VERIFY_CHUNK", 7)
+    monkeypatch.setattr(pipeline, "_TEMPLATE_CHUNK", 3)
+    monkeypatch.setattr(candidates._Tally.__init__, "__defaults__", (5, 3))
+    sliced = scan([EXAMPLE], config=Config(template_min_corpus=2))
+    monkeypatch.undo()
+    whole = scan([EXAMPLE], config=Config(template_min_corpus=2))
+    first, second = to_dict(whole), to_dict(sliced)
+    first.pop("timings"), second.pop("timings")
+    assert first == second
+    assert first["summary"]["pairs"]["template"] > 0 and first["summary"]["pairs"]["partial"] > 0
