@@ -151,18 +151,55 @@ def anchor_codes(anchor_sets: Sequence[U32], config: Config) -> npt.NDArray[np.i
     lengths = np.fromiter((len(a) for a in anchor_sets), dtype=np.int64, count=n)
     if lengths.sum() == 0:
         return np.empty(0, dtype=np.int64)
-    values = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchor_sets])
-    order = np.argsort(values, kind="stable")
-    values = values[order]
-    docs = np.repeat(np.arange(n, dtype=np.int32), lengths)[order]  # 32-bit: tens of millions of anchors at 1M documents
-    del order
-    boundaries = np.flatnonzero(np.diff(values)) + 1
-    starts = np.concatenate(([0], boundaries)).astype(np.int64)
-    sizes = np.diff(np.concatenate((starts, [len(values)]))).astype(np.int64)
+    key = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchor_sets]).astype(np.uint64) << np.uint64(32)
+    key |= np.repeat(np.arange(n, dtype=np.uint64), lengths)
+    return _grouped_anchor_codes(key, n, config)
+
+
+_ANCHOR_BLOCK = 4_000_000
+
+
+def anchor_codes_of_sets(values: U32, starts: npt.NDArray[np.int64], config: Config) -> npt.NDArray[np.int64]:
+    """:func:`anchor_codes` of the shingle sets laid out in ``values`` between ``starts`` (as a
+    scan holds them): anchors are picked a block at a time into one array of 64-bit keys
+    (anchor, document), with no array per document."""
+    n = len(starts) - 1
+    modulus = np.uint32(config.anchor_modulus)
+
+    def picked(lo: int) -> npt.NDArray[np.int64]:
+        part = values[lo : lo + _ANCHOR_BLOCK]
+        return np.flatnonzero(part % modulus == 0) if config.anchor_modulus > 1 else np.arange(len(part))
+
+    blocks = range(0, len(values), _ANCHOR_BLOCK)
+    total = sum(len(picked(lo)) for lo in blocks)
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    key = np.empty(total, dtype=np.uint64)
+    end = 0
+    for lo in blocks:
+        at = picked(lo)
+        key[end : end + len(at)] = values[lo + at].astype(np.uint64) << np.uint64(32)
+        key[end : end + len(at)] |= (np.searchsorted(starts, at + lo, side="right") - 1).astype(np.uint64)
+        end += len(at)
+    return _grouped_anchor_codes(key, n, config)
+
+
+def _grouped_anchor_codes(key: npt.NDArray[np.uint64], n: int, config: Config) -> npt.NDArray[np.int64]:
+    """Pairs sharing ``anchor_min_shared`` anchors, from one key ``anchor << 32 | document`` per
+    anchor of each document. The keys are sorted in place: anchors grouped, documents ascending
+    in each group (as a stable sort of the anchors would leave them), and no index array."""
+    key.sort()
+    anchors = (key >> np.uint64(32)).astype(np.uint32)
+    members = (key & np.uint64(0xFFFFFFFF)).astype(np.int32)  # 32-bit: tens of millions of anchors at 1M documents
+    del key
+    starts = np.flatnonzero(np.concatenate(([True], anchors[1:] != anchors[:-1])))
+    del anchors
+    sizes = np.diff(np.append(starts, len(members)))
     keep = (sizes >= 2) & (sizes <= config.anchor_max_docs)
-    del values, boundaries
+    starts, sizes = starts[keep], sizes[keep]
+    del keep
     tally = _Tally()
-    for codes in _iter_pairs_within_groups(docs, starts[keep], sizes[keep], n):
+    for codes in _iter_pairs_within_groups(members, starts, sizes, n):
         tally.add(codes)
     return tally.result(config.anchor_min_shared)
 

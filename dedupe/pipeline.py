@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from .candidates import anchor_codes, anchors_of, band_keys, decode, lsh_codes, united_codes
+from .candidates import anchor_codes_of_sets, anchors_of, band_keys, decode, lsh_codes, united_codes
 from .clean import clean
 from .cluster import headline_groups
 from .config import Config
@@ -520,9 +520,7 @@ def scan_documents(
         n = len(corpus.docs)
         lsh = lsh_codes(sigs, config) if n >= 2 else np.empty(0, dtype=np.int64)
         del sigs
-        anchors = [anchors_of(s, config.anchor_modulus) for s in corpus.shingles]
-        anchored = anchor_codes(anchors, config) if n >= 2 else np.empty(0, dtype=np.int64)
-        del anchors
+        anchored = anchor_codes_of_sets(corpus.shingles.values, corpus.shingles.starts, config) if n >= 2 else np.empty(0, dtype=np.int64)
         cands, counts = united_codes(lsh, anchored)  # sorted codes i * n + j: 8 bytes a candidate
         del lsh, anchored
         timings["candidates"] = time.perf_counter() - clock

@@ -134,3 +134,40 @@ def test_tally_spilled_to_disk_counts_as_in_memory(min_count: int) -> None:
         for block in blocks:
             tally.add(block)
         assert np.array_equal(tally.result(min_count), expected)
+
+
+def test_anchors_from_flat_sets_equal_anchors_from_arrays() -> None:
+    from dedupe.candidates import anchor_codes, anchor_codes_of_sets
+    from dedupe.ragged import Ragged
+
+    rng = np.random.default_rng(11)
+    pool = rng.integers(0, 2**32, size=3_000, dtype=np.uint32)  # shared shingles make anchor groups
+    sets = [np.unique(rng.choice(pool, size=int(k))) for k in rng.integers(0, 120, size=400)]
+    sets[3] = np.empty(0, dtype=np.uint32)  # empty documents keep their positions
+    config = Config(anchor_modulus=4, anchor_min_shared=2)
+    expected = anchor_codes([s[s % 4 == 0] for s in sets], config)
+    flat = Ragged.of(sets, np.uint32)
+    assert len(expected) > 100
+    assert np.array_equal(anchor_codes_of_sets(flat.values, flat.starts, config), expected)
+
+
+def test_anchor_codes_equal_brute_force() -> None:
+    from collections import Counter
+
+    from dedupe.candidates import anchor_codes
+
+    rng = np.random.default_rng(12)
+    pool = rng.integers(0, 2**32, size=300, dtype=np.uint32)
+    sets = [np.unique(rng.choice(pool, size=int(k))) for k in rng.integers(0, 30, size=120)]
+    config = Config(anchor_modulus=1, anchor_min_shared=3, anchor_max_docs=6)
+    holders: dict[int, list[int]] = {}
+    for d, s in enumerate(sets):
+        for v in s.tolist():
+            holders.setdefault(v, []).append(d)
+    shared: Counter[tuple[int, int]] = Counter()
+    for docs in holders.values():
+        if 2 <= len(docs) <= config.anchor_max_docs:
+            shared.update((a, b) for x, a in enumerate(docs) for b in docs[x + 1 :])
+    expected = sorted(a * len(sets) + b for (a, b), k in shared.items() if k >= config.anchor_min_shared)
+    assert len(expected) > 20
+    assert anchor_codes(sets, config).tolist() == expected
