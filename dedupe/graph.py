@@ -16,16 +16,17 @@ copies) are plain Python over arrays, compiled by numba when it is installed
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Generic, TypeVar, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _compiled
 from .cluster import AGENCY_OUTLETS
+from .lazy import LazySequence
 from .models import RELATIONS, Cluster, ClusterMember, CopyLink, Document, DocumentSummary, Edge, Finding, Pair, Provenance
 from .provenance import ArticleInfo, _basis, credit_for
 from .verify import Scores
@@ -213,47 +214,7 @@ def cluster_table(
     return ClusterTable(columns, docs, flat, offsets, cluster_of, (indptr, other, via), (p_indptr, p_other))
 
 
-T = TypeVar("T")
-
-
-class _Table(Sequence[T], Generic[T]):
-    """A read-only sequence whose items are built when read."""
-
-    def _item(self, index: int) -> T:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
-    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
-        if isinstance(index, slice):
-            return tuple(self._item(k) for k in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"{type(self).__name__} index out of range")
-        return self._item(index)
-
-    def __iter__(self) -> Iterator[T]:
-        for k in range(len(self)):
-            yield self._item(k)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[type, tuple[tuple[T, ...]]]:
-        return (tuple, (tuple(self),))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self):,} items)"
-
-
-class ClusterTable(_Table[Cluster]):
+class ClusterTable(LazySequence[Cluster]):
     """A scan's clusters (see :func:`cluster_table`), each built when read."""
 
     def __init__(
@@ -397,7 +358,7 @@ class LinkTable:
         return tuple(out)
 
 
-class DocumentTable(_Table[DocumentSummary]):
+class DocumentTable(LazySequence[DocumentSummary]):
     """A scan's document summaries, each built (with its copy links) when read; skipped
     documents follow the scanned ones."""
 
@@ -425,7 +386,7 @@ class DocumentTable(_Table[DocumentSummary]):
         )
 
 
-class ColumnPairs(_Table[Pair]):
+class ColumnPairs(LazySequence[Pair]):
     """Verified pairs without passages, read from their columns in report order."""
 
     def __init__(self, columns: PairColumns, docs: Sequence[Document], order: I64) -> None:

@@ -14,18 +14,19 @@ import pickle
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import IO, overload
+from collections.abc import Iterator
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
+from .lazy import LazySequence
 from .models import Pair
 
 __all__ = ["PairStore"]
 
 
-class PairStore(Sequence[Pair]):
+class PairStore(LazySequence[Pair]):
     """Pairs on disk in the order they were added; read back sorted once :meth:`seal` is called.
 
     ``rank_a`` and ``rank_b`` given with each pair order its ids (equal ids, equal ranks): the
@@ -93,37 +94,12 @@ class PairStore(Sequence[Pair]):
     def __len__(self) -> int:
         return len(self._offsets)
 
-    @overload
-    def __getitem__(self, index: int) -> Pair: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Pair, ...]: ...
-    def __getitem__(self, index: int | slice) -> Pair | tuple[Pair, ...]:
-        order = self.seal()._order
-        assert order is not None
-        if isinstance(index, slice):
-            return tuple(self._read(int(k)) for k in order[index])
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("pair index out of range")
-        return self._read(int(order[index]))
+    def _item(self, index: int) -> Pair:
+        return self._read(int(self.order[index]))
 
     def __iter__(self) -> Iterator[Pair]:
-        order = self.seal()._order
-        assert order is not None
-        for k in order.tolist():
+        for k in self.order.tolist():
             yield self._read(k)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[type, tuple[tuple[Pair, ...]]]:
-        # A store is a view of a temporary file: it pickles as the tuple of its pairs.
-        return (tuple, (tuple(self),))
 
     def __repr__(self) -> str:
         return f"PairStore({len(self):,} pairs)"
