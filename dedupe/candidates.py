@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import IO
+from typing import IO, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ from .signatures import to_minhash
 __all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "lsh_candidates_datasketch", "candidate_pairs"]
 
 U32 = npt.NDArray[np.uint32]
+_Int = TypeVar("_Int", bound=np.integer)
 Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
 
 
@@ -54,7 +55,8 @@ def _encode(i: npt.NDArray[np.integer], j: npt.NDArray[np.integer], n: int) -> n
     return codes
 
 
-def _decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
+def decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
+    """Pair codes ``i * n + j`` as rows ``(i, j)``."""
     return np.stack([codes // n, codes % n], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
 
 
@@ -81,6 +83,16 @@ def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.
     """Every within-group pair code, for groups laid out contiguously in ``members``."""
     out = list(_iter_pairs_within_groups(members, starts, sizes, n))
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+def counted_in_place(values: npt.NDArray[_Int]) -> tuple[npt.NDArray[_Int], npt.NDArray[np.int64]]:
+    """``np.unique(values, return_counts=True)``, sorting ``values`` in place: np.unique sorts a
+    copy, and these arrays run to hundreds of megabytes at a million documents."""
+    values.sort()
+    if len(values) == 0:
+        return values, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 class _Tally:
@@ -117,13 +129,8 @@ class _Tally:
         """The distinct codes added at least ``min_count`` times, sorted."""
 
         def counted(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-            codes.sort()  # in place: np.unique would sort a copy
-            if len(codes) == 0:
-                return codes
-            starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-            if min_count > 1:
-                starts = starts[np.diff(np.append(starts, len(codes))) >= min_count]
-            return codes[starts]
+            values, counts = counted_in_place(codes)
+            return values[counts >= min_count] if min_count > 1 else values
 
         if self._files is None:
             codes = np.concatenate(self._pending) if self._pending else np.empty(0, dtype=np.int64)
@@ -142,7 +149,7 @@ class _Tally:
 def anchor_candidates(anchor_sets: Sequence[U32], config: Config) -> Pairs:
     """Pairs of documents sharing at least ``anchor_min_shared`` anchors (each found in at most
     ``anchor_max_docs`` documents)."""
-    return _decode(anchor_codes(anchor_sets, config), len(anchor_sets))
+    return decode(anchor_codes(anchor_sets, config), len(anchor_sets))
 
 
 def anchor_codes(anchor_sets: Sequence[U32], config: Config) -> npt.NDArray[np.int64]:
@@ -210,7 +217,7 @@ def lsh_candidates(signatures: npt.NDArray[np.uint32], config: Config) -> Pairs:
     signature matrix band by band (sort the band's rows, group equal neighbours) instead of in
     hash tables: the same pairs (a test holds it to that), much faster, and no per-document
     Python objects."""
-    return _decode(lsh_codes(signatures, config), len(signatures))
+    return decode(lsh_codes(signatures, config), len(signatures))
 
 
 def lsh_codes(signatures: npt.NDArray[np.uint32], config: Config) -> npt.NDArray[np.int64]:
@@ -258,7 +265,7 @@ def lsh_candidates_datasketch(signatures: npt.NDArray[np.uint32], config: Config
     sizes = np.array([len(b) for b in buckets], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     members_flat = np.fromiter((m for b in buckets for m in b), dtype=np.int64, count=int(sizes.sum()))
-    return _decode(np.unique(_pairs_within_groups(members_flat, starts, sizes, n)), n)
+    return decode(np.unique(_pairs_within_groups(members_flat, starts, sizes, n)), n)
 
 
 def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U32], config: Config) -> tuple[Pairs, dict[str, int]]:
@@ -269,7 +276,7 @@ def candidate_pairs(signatures: npt.NDArray[np.uint32], anchor_sets: Sequence[U3
     lsh = lsh_codes(signatures, config)
     anchors = anchor_codes(anchor_sets, config)
     codes, counts = united_codes(lsh, anchors)
-    return _decode(codes, n), counts
+    return decode(codes, n), counts
 
 
 def united_codes(lsh: npt.NDArray[np.int64], anchors: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], dict[str, int]]:
@@ -280,6 +287,3 @@ def united_codes(lsh: npt.NDArray[np.int64], anchors: npt.NDArray[np.int64]) -> 
     return codes, counts
 
 
-def decode(codes: npt.NDArray[np.int64], n: int) -> Pairs:
-    """Pair codes ``i * n + j`` as rows ``(i, j)``."""
-    return _decode(codes, n)

@@ -16,7 +16,7 @@ copies) are plain Python over arrays, compiled by numba when it is installed
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -27,7 +27,7 @@ import numpy.typing as npt
 from . import _compiled
 from .cluster import AGENCY_OUTLETS
 from .lazy import LazySequence
-from .models import RELATIONS, Cluster, ClusterMember, CopyLink, Document, DocumentSummary, Edge, Finding, Pair, Provenance
+from .models import RELATIONS, Cluster, ClusterMember, CopyLink, Document, DocumentSummary, Edge, Finding, Pair, Passage, Provenance, Relation
 from .provenance import ArticleInfo, _basis, credit_for
 from .verify import Scores
 
@@ -72,14 +72,25 @@ class PairColumns:
             )
         ]
 
+    def scores(self, k: int) -> Scores:
+        return Scores(int(self.shared[k]), int(self.size_a[k]), int(self.size_b[k]))
+
     def jaccard(self, k: int) -> float:
         """Pair ``k``'s Jaccard similarity, rounded as :class:`~dedupe.models.Pair` carries it."""
-        shared, union = int(self.shared[k]), int(self.size_a[k]) + int(self.size_b[k]) - int(self.shared[k])
-        return round(shared / union if union else 0.0, 4)
+        return round(self.scores(k).jaccard, 4)
 
     def rounded_jaccards(self) -> F64:
         union = self.size_a.astype(np.int64) + self.size_b - self.shared
         return _rounded(self.shared, union)
+
+
+def pair_of(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage] = ()) -> Pair:
+    """The :class:`~dedupe.models.Pair` of documents ``a`` and ``b`` (scores rounded to 4 places)."""
+    return Pair(
+        a, b, relation,
+        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
+        s.shared, s.size_a, s.size_b, tuple(found),
+    )
 
 
 def _rounded(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> F64:
@@ -401,8 +412,4 @@ class ColumnPairs(LazySequence[Pair]):
 
     def _item(self, k: int) -> Pair:
         cols, p = self._columns, int(self._order[k])
-        shared, sa, sb = int(cols.shared[p]), int(cols.size_a[p]), int(cols.size_b[p])
-        return Pair(
-            self._docs[int(cols.a[p])].id, self._docs[int(cols.b[p])].id, RELATIONS[cols.code[p]], cols.jaccard(p),
-            round(shared / sa, 4) if sa else 0.0, round(shared / sb, 4) if sb else 0.0, shared, sa, sb,
-        )
+        return pair_of(self._docs[int(cols.a[p])].id, self._docs[int(cols.b[p])].id, RELATIONS[cols.code[p]], cols.scores(p))

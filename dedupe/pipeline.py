@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from .candidates import anchor_codes_of_sets, anchors_of, band_keys, decode, lsh_codes, united_codes
+from .candidates import anchor_codes_of_sets, anchors_of, band_keys, counted_in_place, decode, lsh_codes, united_codes
 from .clean import clean
 from .cluster import headline_groups
 from .config import Config
@@ -46,7 +46,7 @@ from .models import (
 from .policy import Policy, strictest
 from .provenance import ArticleInfo, Registry, article_info, credit_for, default_registry, extract
 from .normalize import token_offsets, tokenize
-from .graph import ColumnPairs, DocumentTable, PairColumns, cluster_table, link_table, report_order
+from .graph import ColumnPairs, DocumentTable, PairColumns, cluster_table, link_table, pair_of, report_order
 from .pairstore import PairStore
 from .ragged import Ragged
 from .shingles import TokenHasher, shingle_set
@@ -300,20 +300,10 @@ def _learn_boilerplate(corpus: _Corpus, config: Config) -> U32:
         # by several of them would look like furniture: learn nothing then.
         if not outlet or len(members) < config.boilerplate_min_outlet_docs:
             continue
-        values, counts = _counted(np.concatenate([corpus.shingles[i] for i in members]))
+        values, counts = counted_in_place(np.concatenate([corpus.shingles[i] for i in members]))
         floor = max(config.boilerplate_min_docs, int(np.ceil(config.boilerplate_fraction * len(members))))
         found.append(values[counts >= floor])
     return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint32)
-
-
-def _counted(values: U32) -> tuple[U32, npt.NDArray[np.int64]]:
-    """``np.unique(values, return_counts=True)``, sorting ``values`` in place: an outlet's
-    shingles run to tens of millions at a million documents, and np.unique sorts a copy."""
-    values.sort()
-    if len(values) == 0:
-        return values, np.empty(0, dtype=np.int64)
-    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 _MEMBERSHIP_BLOCK = 2_000_000
@@ -578,14 +568,11 @@ def scan_documents(
     )
 
 
-_Verified = PairColumns
-
-
 _VERIFY_CHUNK = 1_000_000
 _TEMPLATE_CHUNK = 100_000
 
 
-def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> _Verified:
+def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progress: Progress) -> PairColumns:
     """Exact verification of the candidate pairs (sorted codes ``i * n + j``), a million at a
     time: shared shingle counts by a merge walk, relations from the counts, then the template
     test (different weekdays, or the smaller document's facts missing from the larger) on the
@@ -614,10 +601,10 @@ def _verify(corpus: _Corpus, cands: npt.NDArray[np.int64], config: Config, progr
     progress("verify", len(cands), len(cands))
     if not kept:
         none = np.empty(0, dtype=np.int32)
-        return _Verified(none, none, none, none, none, np.empty(0, dtype=np.int8))
+        return PairColumns(none, none, none, none, none, np.empty(0, dtype=np.int8))
     a, b, n, code = (np.concatenate(column) for column in zip(*kept))
     del kept
-    return _Verified(a, b, n, sizes[a].astype(np.int32), sizes[b].astype(np.int32), code)
+    return PairColumns(a, b, n, sizes[a].astype(np.int32), sizes[b].astype(np.int32), code)
 
 
 def _mark_templates(
@@ -666,7 +653,7 @@ def _passage_chunk(
     for i, j, s, relation in items:
         shared = np.intersect1d(sets[i], sets[j], assume_unique=True)
         found = passages(docs[i], docs[j], shared, config, hasher, (located[i], located[j]), compiled=compiled) if config.max_passages else ()
-        out.append(_pair(docs[i].id, docs[j].id, relation, s, found))  # type: ignore[arg-type]
+        out.append(pair_of(docs[i].id, docs[j].id, relation, s, found))  # type: ignore[arg-type]
     return out
 
 
@@ -689,7 +676,7 @@ def _id_ranks(docs: Sequence[Document]) -> list[int]:
 
 
 def _with_passages(
-    verified: _Verified,
+    verified: PairColumns,
     corpus: _Corpus,
     spool: _Spool,
     config: Config,
@@ -742,14 +729,6 @@ def _with_passages(
     progress("passages", len(verified), len(verified))
 
 
-def _pair(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage]) -> Pair:
-    return Pair(
-        a, b, relation,
-        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
-        s.shared, s.size_a, s.size_b, tuple(found),
-    )
-
-
 def scan(
     paths: Sequence[str | Path],
     config: Config | None = None,
@@ -787,7 +766,7 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair | No
     if s.shared == 0:
         return None
     found = passages(a, b, shared, config, hasher)
-    return _pair(a.id, b.id, relation or "unrelated", s, found)
+    return pair_of(a.id, b.id, relation or "unrelated", s, found)
 
 
 

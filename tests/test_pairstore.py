@@ -102,7 +102,7 @@ def test_ragged_keep_compacts_across_blocks() -> None:
 
 
 def test_counted_is_np_unique_with_counts() -> None:
-    from dedupe.pipeline import _counted
+    from dedupe.candidates import counted_in_place as _counted
 
     values = np.random.default_rng(2).integers(0, 500, size=20_000).astype(np.uint32)
     expected = np.unique(values, return_counts=True)
