@@ -75,14 +75,14 @@ def _rate(items: int, seconds: float) -> float:
 def bench_stages(texts: list[str], repeat: int) -> dict[str, Any]:
     from datasketch import MinHash
 
-    from dedupe import _compiled
+    from dedupe._infra import jit
     from dedupe.normalize import normalize, tokenize
     from dedupe.shingles import TokenHasher, shingle_set, text_token_hashes
     from dedupe.signatures import permutations, signatures, signatures_numpy, text_signatures
 
     n = len(texts)
     perms = permutations(128, 1)
-    out: dict[str, Any] = {"documents": n, "compiled_kernels": _compiled.available()}
+    out: dict[str, Any] = {"documents": n, "compiled_kernels": jit.available()}
     rows: dict[str, float] = {}
 
     rows["normalize (per text)"] = _median_seconds(lambda: [normalize(t) for t in texts], repeat)
@@ -92,7 +92,7 @@ def bench_stages(texts: list[str], repeat: int) -> dict[str, Any]:
         return [shingle_set(hasher(tokenize(t)), 5, 2) for t in texts]
 
     rows["tokenize + shingle hash (per text)"] = _median_seconds(per_text_shingles, repeat)
-    rows["tokenize + token hash (batch, compiled)"] = _median_seconds(lambda: text_token_hashes(texts, compiled=True), repeat) if _compiled.available() else float("nan")
+    rows["tokenize + token hash (batch, compiled)"] = _median_seconds(lambda: text_token_hashes(texts, compiled=True), repeat) if jit.available() else float("nan")
     rows["tokenize + token hash (batch, numpy)"] = _median_seconds(lambda: text_token_hashes(texts, compiled=False), repeat)
 
     sets = per_text_shingles()
@@ -143,28 +143,27 @@ def bench_stages(texts: list[str], repeat: int) -> dict[str, Any]:
 
 def _numpy_text_signatures(texts: list[str], perms: Any) -> Any:
     """``text_signatures`` with the compiled kernels switched off (the fallback's speed)."""
-    from dedupe import _compiled
+    from dedupe._infra import jit
     from dedupe.signatures import text_signatures
 
-    saved = _compiled.MIN_WORK
-    _compiled.MIN_WORK = 1 << 62
+    saved = jit.MIN_WORK
+    jit.MIN_WORK = 1 << 62
     try:
         return text_signatures(texts, perms)
     finally:
-        _compiled.MIN_WORK = saved
+        jit.MIN_WORK = saved
 
 
 def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     """LSH, verification, clustering and provenance over the whole of SaudiNewsNet."""
     from dedupe import Config
     from dedupe.candidates import anchor_candidates, anchors_of, lsh_candidates, lsh_candidates_datasketch
-    from dedupe.cluster import build_clusters
     from dedupe.documents import DEFAULT_FIELDS, iter_documents
     from dedupe.errors import DocumentSkipped
-    from dedupe.pipeline import prepare
+    from dedupe.prepare import prepare
     from dedupe.provenance import default_registry, extract
     from dedupe.signatures import permutations, signatures
-    from dedupe.verify import relation_codes, relation_of, score, shared_counts
+    from dedupe.verify import relation_codes, score, shared_counts
 
     config = Config()
     docs = list(iter_documents([str(SNN)], fields=DEFAULT_FIELDS))
@@ -190,12 +189,13 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     out["anchors_seconds"] = round(_median_seconds(lambda: anchor_candidates(anchors, config), repeat), 3)
     pairs = np.unique(np.concatenate([lsh_candidates(sigs, config), anchor_candidates(anchors, config)]), axis=0)
 
-    def verify() -> list[tuple[int, int, Any]]:
+    def verify() -> list[tuple[int, int, Any, int]]:
         found = []
         for i, j in pairs:
             s = score(sets[i], sets[j])
-            if relation_of(s, config) is not None:
-                found.append((int(i), int(j), s))
+            code = int(relation_codes(np.array([s.shared]), np.array([s.size_a]), np.array([s.size_b]), config)[0])
+            if code >= 0:
+                found.append((int(i), int(j), s, code))
         return found
 
     def verify_batch() -> Any:
@@ -212,41 +212,32 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
         "pair_at_a_time_pairs_per_second": _rate(len(pairs), seconds), "speedup": round(seconds / batch_seconds, 1),
         "verified": len(verified), "same_verified_count": same,
     }
-    from dedupe.graph import ColumnPairs, PairColumns, cluster_table, link_table, report_order
-    from dedupe.models import RELATIONS, Document, Provenance
-    from dedupe.provenance import article_info, copy_links
+    from dedupe.clusters import cluster_table
+    from dedupe.links import link_table
+    from dedupe.models import Document, Provenance
+    from dedupe.origin import OriginKeys, date_keys, directions
+    from dedupe.provenance import article_info
+    from dedupe.verify import PairColumns, report_order
 
-    # The verified pairs as a scan holds them (columns), and as Pair objects for the object paths.
-    kept = [(i, j, s, RELATIONS.index(relation_of(s, config) or "partial")) for i, j, s in verified]
+    # The verified pairs as a scan holds them (columns).
     columns = PairColumns(*(np.array(c, dtype=np.int32) for c in (
-        [k[0] for k in kept], [k[1] for k in kept], [k[2].shared for k in kept], [k[2].size_a for k in kept], [k[2].size_b for k in kept],
-    )), np.array([k[3] for k in kept], dtype=np.int8))
+        [k[0] for k in verified], [k[1] for k in verified], [k[2].shared for k in verified], [k[2].size_a for k in verified],
+        [k[2].size_b for k in verified],
+    )), np.array([k[3] for k in verified], dtype=np.int8))
     metas = [Document(f"{k:06d}", "", date=d.date, outlet=d.outlet) for k, d in enumerate(prepared_docs)]
-    rank = np.arange(len(metas), dtype=np.int64)  # ids are zero-padded positions: their sort rank is the position
-    order = report_order(columns, rank)
-    pair_objects = list(ColumnPairs(columns, metas, order))
-    meta = {d.id: (d.outlet, d.date) for d in metas}
-    objects = _median_seconds(lambda: build_clusters(pair_objects, meta.__getitem__, config.cluster_min_linkage), repeat)
-    tables = _median_seconds(lambda: list(cluster_table(columns, order, metas, config.cluster_min_linkage)), repeat)
-    same = list(cluster_table(columns, order, metas, config.cluster_min_linkage)) == build_clusters(pair_objects, meta.__getitem__, config.cluster_min_linkage)
-    out["clustering"] = {
-        "pairs": len(pair_objects), "seconds": round(tables, 3), "object_path_seconds": round(objects, 3),
-        "speedup": round(objects / tables, 1), "same_clusters": same,
-    }
     infos = [article_info(p.provenance or Provenance(), d.outlet, d.date, registry) for p, d in zip(prepared, prepared_docs)]
-    by_id = {d.id: info for d, info in zip(metas, infos)}
+    not_agency = np.array([0 if i.outlet_type == "agency" else 1 for i in infos], dtype=np.int8)
+    keys = OriginKeys(not_agency, date_keys([d.date for d in metas]), np.arange(len(metas), dtype=np.int64))  # ids sort as positions
+    order = report_order(columns, keys.rank)
+    directed = directions(columns, keys)
+    seconds = _median_seconds(lambda: list(cluster_table(columns, order, metas, keys, directed, config.cluster_min_linkage)), repeat)
+    out["clustering"] = {"pairs": len(columns), "seconds": round(seconds, 3)}
 
     def links_of_tables() -> list[Any]:
-        table = link_table(columns, metas, rank, infos.__getitem__)
+        table = link_table(columns, metas, keys, directed, infos.__getitem__)
         return [list(table.of(k)) for k in range(len(metas)) if table.count(k)]
 
-    objects = _median_seconds(lambda: copy_links(pair_objects, by_id.__getitem__), repeat)
-    tables = _median_seconds(links_of_tables, repeat)
-    same = links_of_tables() == list(dict(sorted(copy_links(pair_objects, by_id.__getitem__).items())).values())
-    out["copy_links"] = {
-        "pairs": len(pair_objects), "seconds": round(tables, 3), "object_path_seconds": round(objects, 3),
-        "speedup": round(objects / tables, 1), "same_links": same,
-    }
+    out["copy_links"] = {"pairs": len(columns), "seconds": round(_median_seconds(links_of_tables, repeat), 3)}
     sample = docs[:3000]
     # Citation finding alone (the scan gets the stripped-credit flag from its own cleaning).
     seconds = _median_seconds(lambda: [extract(d, registry, stripped_credit=False) for d in sample], repeat)
@@ -305,12 +296,8 @@ def table(results: dict[str, Any]) -> str:
         f"({v['candidate_pairs']:,} pairs, {v['verified']:,} verified); pair at a time {v['pair_at_a_time_pairs_per_second']:,.0f}/s "
         f"(**{v['speedup']}×**, same count: {v['same_verified_count']}) |"
     )
-    for key, label, same in (("clustering", "clustering (columns, every cluster built)", "same_clusters"), ("copy_links", "copy links (columns, every link built)", "same_links")):
-        x = c[key]
-        lines.append(
-            f"| {label} | {x['seconds']} s for {x['pairs']:,} pairs; from Pair objects {x['object_path_seconds']} s "
-            f"({x['speedup']}×, same result: {x[same]}) |"
-        )
+    for key, label in (("clustering", "clustering (every cluster built)"), ("copy_links", "copy links (every link built)")):
+        lines.append(f"| {label} | {c[key]['seconds']} s for {c[key]['pairs']:,} pairs |")
     lines.append(f"| provenance (citation extraction) | {c['provenance_extract']['docs_per_second']:,.0f} docs/s |")
     s = results["scan_saudinewsnet"]
     lines.append(f"| whole `dedupe scan` of SaudiNewsNet ({s['documents']:,} articles, 2 workers) | {s['wall_seconds_best']} s wall (target ≤ {s['target_seconds']} s), peak RSS {s['peak_rss_mb']:,.0f} MB |")

@@ -5,8 +5,7 @@ The library is the product; the ``dedupe`` command is a thin layer over these na
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
-
+from ._version import __version__
 from .config import Config
 from .errors import (
     ArticleNotFound,
@@ -19,6 +18,8 @@ from .errors import (
     IndexStoreError,
     IndexUnavailable,
     InputError,
+    MissingExtra,
+    NothingToCheck,
     ParseError,
 )
 from .index import Index, open_index
@@ -48,7 +49,9 @@ from .models import (
 from .normalize import normalize, tokenize
 from .pipeline import check, compare, index_documents, scan, scan_documents
 from .policy import Policy, load_policy
-from .provenance import Registry, Source, copy_links, default_registry, extract
+from .links import copy_links
+from .provenance import Registry, Source, default_registry, extract
+from .relations import RELATIONS, Relation
 
 __all__ = [
     "__version__",
@@ -79,13 +82,17 @@ __all__ = [
     "InputError",
     "InputProblem",
     "Match",
+    "MissingExtra",
+    "NothingToCheck",
     "Pair",
     "ParseError",
     "Passage",
     "Policy",
     "Provenance",
+    "RELATIONS",
     "Reason",
     "Registry",
+    "Relation",
     "Report",
     "Source",
     "Span",

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import IO, TypeVar
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from ._infra.counting import counted_in_place
 from .config import Config
 from .signatures import to_minhash
 
 __all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "lsh_candidates_datasketch", "candidate_pairs"]
 
 U32 = npt.NDArray[np.uint32]
-_Int = TypeVar("_Int", bound=np.integer)
 Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
 
 
@@ -83,16 +83,6 @@ def _pairs_within_groups(members: npt.NDArray[np.int64], starts: npt.NDArray[np.
     """Every within-group pair code, for groups laid out contiguously in ``members``."""
     out = list(_iter_pairs_within_groups(members, starts, sizes, n))
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
-
-
-def counted_in_place(values: npt.NDArray[_Int]) -> tuple[npt.NDArray[_Int], npt.NDArray[np.int64]]:
-    """``np.unique(values, return_counts=True)``, sorting ``values`` in place: np.unique sorts a
-    copy, and these arrays run to hundreds of megabytes at a million documents."""
-    values.sort()
-    if len(values) == 0:
-        return values, np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 class _Tally:

@@ -10,8 +10,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-Relation = Literal["duplicate", "near_duplicate", "partial", "template", "unrelated"]
-RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
+from .relations import Relation, kind
+
 FieldName = Literal["title", "text"]
 CitationField = Literal["title", "text", "author"]
 CitationKind = Literal[
@@ -156,11 +156,12 @@ class ClusterMember:
 @dataclass(frozen=True, slots=True)
 class Cluster:
     """A group of documents joined by verified duplicate or near-duplicate pairs (see
-    :func:`dedupe.cluster.build_clusters` for how chaining is kept out)."""
+    :mod:`dedupe.clusters` for how chaining is kept out)."""
 
     id: int
     original: str
-    """The earliest member by date (ties: an agency's own item, then the smaller id)."""
+    """The member the others were copied from, by the origin rule of :mod:`dedupe.origin` (an
+    agency's own item, then the earliest); listed first among the members."""
     members: tuple[ClusterMember, ...]
     partial_links: tuple[str, ...] = ()
     """Ids outside the cluster that share a partial passage with one of its members."""
@@ -216,21 +217,33 @@ class InputProblem:
     line: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ReportCounts:
+    """Totals a scan knows without reading its pairs and clusters back (they are on disk or
+    built when read)."""
+
+    relations: dict[str, int]
+    """Reported pairs by relation."""
+    clustered_documents: int
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything a scan found; rendered to JSON by :mod:`dedupe.report`."""
 
     documents: Sequence[DocumentSummary]
-    """A scan builds each summary when it is read (:class:`dedupe.graph.DocumentTable`)."""
+    """A scan builds each summary when it is read (:class:`dedupe.links.DocumentTable`)."""
     pairs: Sequence[Pair]
-    """In report order; a scan keeps them on disk (:class:`dedupe.pairstore.PairStore`) or
-    reads them from its columns (:class:`dedupe.graph.ColumnPairs`)."""
+    """In report order; a scan keeps them on disk (:class:`dedupe._infra.pairstore.PairStore`) or
+    reads them from its columns (:class:`dedupe.verify.ColumnPairs`)."""
     clusters: Sequence[Cluster]
-    """A scan builds each cluster when it is read (:class:`dedupe.graph.ClusterTable`)."""
+    """A scan builds each cluster when it is read (:class:`dedupe.clusters.ClusterTable`)."""
     headline_groups: tuple[HeadlineGroup, ...]
     problems: tuple[InputProblem, ...]
     config: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    counts: ReportCounts | None = None
+    """Set by a scan; without it, a summary counts by reading the pairs and clusters."""
 
 
 # ------------------------------------------------------------------------ index and pre-publish check
@@ -340,4 +353,4 @@ class CheckResult:
     @property
     def uncredited(self) -> tuple[str, ...]:
         """Matched articles reused without crediting them or their sources."""
-        return tuple(m.id for m in self.matches if m.relation != "template" and not m.credited)
+        return tuple(m.id for m in self.matches if kind(m.relation).reuse and not m.credited)

@@ -190,15 +190,18 @@ def _raw_classes() -> npt.NDArray[np.uint8]:
     return classes
 
 
-def _raw_word_spans(text: str) -> tuple[list[int], list[int]]:
+def _raw_word_spans(text: str, by_arrays: bool | None = None) -> tuple[list[int], list[int]]:
     """Starts and ends of the matches of ``_RAW_WORD`` in ``text``.
 
     A match starts at a letter or digit other than tatweel and runs to the end of the run of
     word characters and joiners it stands in, so with a class per code point the spans are
     the runs of those characters, each cut at its first starting character (numpy, for long
-    texts; the regex for short ones or text outside the BMP)."""
+    texts; the regex for short ones or text outside the BMP). ``by_arrays`` forces the numpy
+    path on a text it can take (default: when the text is long enough to pay)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(codes) < max(1, _ARRAY_SPANS_MIN) or int(codes.max()) > 0xFFFF:
+    if by_arrays is None:
+        by_arrays = len(codes) >= _ARRAY_SPANS_MIN
+    if not by_arrays or len(codes) == 0 or int(codes.max()) > 0xFFFF:
         spans = [w.span() for w in _RAW_WORD.finditer(text)]
         return [a for a, _ in spans], [b for _, b in spans]
     classes = _raw_classes()[codes]

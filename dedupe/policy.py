@@ -21,21 +21,27 @@ The policy is read from a TOML file (``dedupe.toml``; every key optional)::
     scraper_markers = "warn"       # the text itself carries scraper markers ([ad_1]...)
     stripped_credit = "warn"       # a bare "المصدر" whose link was removed
 
-The verdict is the strictest answer any rule gives.
+The verdict is the strictest answer any rule gives. Which rule a matched article answers to is
+decided here too (:meth:`Policy.reasons`), from the relation table (:mod:`dedupe.relations`):
+the checked outlet's own article answers to the relation's ``own_*`` rule, another outlet's
+reuse to a wire or copy rule, a template to ``template``.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .models import VERDICTS, Relation, Verdict
+from .models import VERDICTS, Document, Finding, Match, Reason, Verdict
+from .provenance import ArticleInfo, Registry
+from .relations import REUSE, Relation, kind, strength
 
-__all__ = ["Policy", "RULES", "load_policy", "strictest"]
+__all__ = ["Policy", "RULES", "is_wire", "load_policy", "same_outlet", "strictest"]
 
 RULES: dict[str, Verdict] = {
     "own_duplicate": "block",
@@ -49,7 +55,40 @@ RULES: dict[str, Verdict] = {
     "scraper_markers": "warn",
     "stripped_credit": "warn",
 }
-_REUSE_ORDER: tuple[Relation, ...] = ("partial", "near_duplicate", "duplicate")
+_MESSAGES = {
+    "own_duplicate": "duplicates {outlet}article {id}",
+    "own_near_duplicate": "rewrites {outlet}article {id}",
+    "own_partial": "repeats a passage of {outlet}article {id}",
+    "uncredited_wire": "reuses wire copy {outlet}{id} without naming {sources}",
+    "credited_wire": "reuses wire copy {outlet}{id}, credited",
+    "uncredited_copy": "reuses {outlet}article {id} without crediting {sources}",
+    "credited_copy": "reuses {outlet}article {id}, credited",
+    "template": "shares a template with {outlet}article {id} (other facts)",
+}
+# Rules about the article itself, fired by a finding of its cleaning.
+_FINDING_RULES = (
+    ("scraper_marker", "scraper_markers", "the text carries scraper markers"),
+    ("stripped_credit", "stripped_credit", "a credit line whose source was stripped"),
+)
+
+
+def is_wire(info: ArticleInfo, registry: Registry) -> bool:
+    """An agency's own item, or an article crediting an agency in its byline, dateline or a
+    credit line (a paper's wire story)."""
+    if info.outlet_type == "agency":
+        return True
+    return any(
+        source in registry.sources and registry.sources[source].type == "agency"
+        and set(info.credit_kinds.get(source, ())) & {"byline", "dateline", "credit_line"}
+        for source in info.cited
+    )
+
+
+def same_outlet(a: str, b: str, a_source: str | None, b_source: str | None) -> bool:
+    """Two articles come from one outlet: the same registry source, or the same outlet name."""
+    if a_source is not None and a_source == b_source:
+        return True
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
 
 
 def strictest(verdicts: Any) -> Verdict:
@@ -74,8 +113,8 @@ class Policy:
     def __post_init__(self) -> None:
         if self.max_matches < 1 or self.passages < 0:
             raise ConfigError(f"{self.source}: check.max_matches must be >= 1 and check.passages >= 0")
-        if self.min_relation not in _REUSE_ORDER:
-            raise ConfigError(f"{self.source}: check.min_relation must be one of {', '.join(_REUSE_ORDER)}, not {self.min_relation!r}")
+        if self.min_relation not in REUSE:
+            raise ConfigError(f"{self.source}: check.min_relation must be one of {', '.join(REUSE)}, not {self.min_relation!r}")
         for rule, verdict in self.rules.items():
             if rule not in RULES:
                 raise ConfigError(f"{self.source}: unknown policy rule {rule!r} (known: {', '.join(RULES)})")
@@ -83,10 +122,47 @@ class Policy:
                 raise ConfigError(f"{self.source}: policy.{rule} must be one of pass, warn, block, not {verdict!r}")
 
     def counts_as_reuse(self, relation: Relation) -> bool:
-        return relation in _REUSE_ORDER and _REUSE_ORDER.index(relation) >= _REUSE_ORDER.index(self.min_relation)
+        return kind(relation).reuse and strength(relation) >= strength(self.min_relation)
 
     def verdict(self, rule: str) -> Verdict:
         return self.rules[rule]
+
+    def outlet_for(self, doc: Document) -> str:
+        """The outlet an article is for: its own ``outlet`` field, else the policy's ``check.outlet``
+        (what ``dedupe check``, ``dedupe index add --policy`` and the service's ``PUT`` use)."""
+        return doc.outlet or self.outlet
+
+    def rule_for(self, match: Match, wire: bool) -> str | None:
+        """The rule a matched article answers to (None: it does not count); ``wire``: the match is
+        wire copy (:func:`is_wire`)."""
+        row = kind(match.relation)
+        if not row.reuse:
+            return row.rule
+        if not self.counts_as_reuse(match.relation):
+            return None
+        if match.same_outlet:
+            return row.rule
+        if wire:
+            return "credited_wire" if match.credited else "uncredited_wire"
+        return "credited_copy" if match.credited else "uncredited_copy"
+
+    def reasons(self, matches: Iterable[tuple[Match, bool]], findings: Iterable[Finding]) -> tuple[Reason, ...]:
+        """Why a check answers what it answers: a reason for each rule fired by a match
+        (``(match, wire)``, strongest first) or by the article's own findings, strictest first."""
+        reasons: list[Reason] = []
+        for match, wire in matches:
+            rule = self.rule_for(match, wire)
+            if rule is None:
+                continue
+            sources = " or ".join(match.match_sources) or "its source"
+            message = _MESSAGES[rule].format(outlet=f"{match.outlet} " if match.outlet else "", id=match.id, sources=sources)
+            reasons.append(Reason(rule, self.verdict(rule), match.id, message))
+        kinds = {f.kind for f in findings}
+        for finding, rule, message in _FINDING_RULES:
+            if finding in kinds:
+                reasons.append(Reason(rule, self.verdict(rule), None, message))
+        reasons.sort(key=lambda r: -VERDICTS.index(r.verdict))
+        return tuple(reasons)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<dict>") -> Policy:
@@ -101,9 +177,9 @@ class Policy:
         unknown = sorted(set(check) - known)
         if unknown:
             raise ConfigError(f"{source}: unknown check key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        for key, kind in (("outlet", str), ("max_matches", int), ("passages", int), ("min_relation", str)):
-            if key in check and (not isinstance(check[key], kind) or isinstance(check[key], bool)):
-                raise ConfigError(f"{source}: check.{key} must be a {kind.__name__}")
+        for key, expected in (("outlet", str), ("max_matches", int), ("passages", int), ("min_relation", str)):
+            if key in check and (not isinstance(check[key], expected) or isinstance(check[key], bool)):
+                raise ConfigError(f"{source}: check.{key} must be a {expected.__name__}")
         return cls(**check, rules={**RULES, **rules}, source=source)
 
     def with_outlet(self, outlet: str) -> Policy:

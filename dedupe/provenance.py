@@ -16,9 +16,9 @@ extensible with the user's own file):
   after an attribution word); a newspaper or broadcaster name needs a word such as صحيفة, قناة,
   موقع or وكالة before it, or a credit line.
 
-Corpus provenance (:func:`copy_links`) turns verified pairs into ``copied_from`` links from each
-derived article to its likely origin, and flags reuse that credits neither the origin's outlet
-nor the sources the origin cites.
+:func:`credit_for` decides whether an article reusing another credits it: the origin's outlet
+or a source the origin cites (:mod:`dedupe.links` turns verified pairs into ``copied_from``
+links and asks it).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,10 +35,10 @@ from typing import Any
 
 from .clean import clean
 from .errors import ConfigError
-from .models import Citation, CitationField, CitationKind, CopyLink, Document, FieldName, Pair, Provenance, Relation, Span
+from .models import Citation, CitationField, CitationKind, Document, FieldName, Provenance, Span
 from .normalize import normalize, token_offsets
 
-__all__ = ["ArticleInfo", "Registry", "Source", "article_info", "copy_links", "credit_for", "default_registry", "extract"]
+__all__ = ["ArticleInfo", "Registry", "Source", "article_info", "credit_for", "default_registry", "extract"]
 
 SOURCE_TYPES = ("agency", "broadcaster", "newspaper", "site")
 
@@ -551,12 +551,9 @@ def extract(
 
 # ---------------------------------------------------------------------------------- corpus links
 
-_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
-
-
 @dataclass(frozen=True, slots=True)
 class ArticleInfo:
-    """What :func:`copy_links` needs to know of an article."""
+    """What the credit check (:func:`credit_for`) and the origin rule need to know of an article."""
 
     outlet_source: str | None
     outlet_type: str | None
@@ -579,26 +576,6 @@ def article_info(prov: Provenance, outlet: str, date: datetime | None, registry:
         frozenset(c.source for c in prov.citations if not c.self_cited),
         {s: tuple(sorted(set(k))) for s, k in kinds.items()},
     )
-
-
-def _date(d: datetime | None) -> datetime:
-    if d is None:
-        return _FAR_FUTURE
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
-
-
-def _origin_rank(doc_id: str, info: ArticleInfo, contained: float) -> tuple[int, datetime, float, str]:
-    # An agency's own item beats a newspaper's copy; then the earlier one; then the one that is
-    # more fully inside the other (the part, not the story stitched around it).
-    return (0 if info.outlet_type == "agency" else 1, _date(info.date), -contained, doc_id)
-
-
-def _basis(origin: ArticleInfo, derived: ArticleInfo) -> str:
-    if (origin.outlet_type == "agency") != (derived.outlet_type == "agency"):
-        return "agency"
-    if origin.date is not None and derived.date is not None and _date(origin.date) != _date(derived.date):
-        return "date"
-    return "containment"
 
 
 def credit_for(
@@ -632,44 +609,3 @@ def credit_for(
             credit_sources = wires
             kinds = ("common_source",)
     return bool(credit_sources), kinds, tuple(sorted(creditable))
-
-
-def copy_links(
-    pairs: Iterable[Pair], info: Callable[[str], ArticleInfo], agency_source: Callable[[str], bool] = lambda s: False
-) -> dict[str, list[CopyLink]]:
-    """``copied_from`` links for every derived article of the verified pairs.
-
-    Each duplicate, near-duplicate or partial pair gives one link, from the derived article to
-    its likely origin: an agency's own item first, then the earlier article, then the one more
-    fully contained in the other. Two copies of a common origin are not linked to each other
-    (both already link to it). A link is *credited* when the derived article cites the origin's
-    outlet or any source the origin cites; when it republishes its own outlet's article; or,
-    when the origin is another newspaper, when it credits a wire agency (``agency_source(id)``)
-    in its byline, dateline or a credit line — both papers most likely took the text from that
-    wire (credit ``common_source``).
-    """
-    # (derived, origin, relation, jaccard, containment): not the pairs, which may carry passages.
-    directed: list[tuple[str, str, Relation, float, float]] = []
-    for p in pairs:
-        if p.relation not in ("duplicate", "near_duplicate", "partial"):
-            continue
-        ia, ib = info(p.a), info(p.b)
-        if _origin_rank(p.a, ia, p.containment_a_in_b) <= _origin_rank(p.b, ib, p.containment_b_in_a):
-            directed.append((p.b, p.a, p.relation, p.jaccard, p.containment_a_in_b))
-        else:
-            directed.append((p.a, p.b, p.relation, p.jaccard, p.containment_b_in_a))
-    origins_of: dict[str, set[str]] = {}
-    for derived, origin, *_ in directed:
-        origins_of.setdefault(derived, set()).add(origin)
-    links: dict[str, list[CopyLink]] = {}
-    for derived, origin, relation, jaccard, contained in directed:
-        if origins_of.get(derived, set()) & origins_of.get(origin, set()):
-            continue  # siblings: both copy a common origin
-        d_info, o_info = info(derived), info(origin)
-        credited, kinds, creditable = credit_for(d_info, o_info, agency_source)
-        links.setdefault(derived, []).append(
-            CopyLink(origin, relation, jaccard, round(contained, 4), credited, kinds, creditable, _basis(o_info, d_info))
-        )
-    for items in links.values():
-        items.sort(key=lambda link: (-link.containment, link.origin))
-    return links

@@ -1,7 +1,18 @@
-"""One stable JSON layout for a scan, shared by the CLI, the library and (later) the service.
+"""Every JSON answer ``dedupe`` gives, written here and nowhere else, each against its own
+schema file in ``dedupe/schema/`` (the tests validate every answer against it):
 
-The layout is described by ``dedupe/schema/report.schema.json``; ``SCHEMA_VERSION`` changes
-whenever a field is removed or changes meaning. No terminal rendering here.
+=====================================  =========================================================
+``report.schema.json``                 a scan (:func:`write_json`, :func:`write_jsonl`, :func:`to_dict`)
+``check.schema.json``                  a pre-publish check (:func:`check_to_dict`; also the service's answer)
+``compare.schema.json``                ``dedupe compare`` (:func:`compare_to_dict`)
+``provenance.schema.json``             ``dedupe provenance`` (:func:`provenance_records`)
+``index.schema.json``                  ``dedupe index add`` events, ``stats`` and ``export`` records
+=====================================  =========================================================
+
+A shared passage has one layout everywhere: ``a`` and ``b`` spans (for a check, ``a`` is the
+checked article and ``b`` the match), ``a_text``, ``b_text`` and its shingle count. Each layout's
+version (``SCHEMA_VERSION``, ``CHECK_SCHEMA_VERSION``) changes whenever a field is removed or
+changes meaning. No terminal rendering here (:mod:`dedupe.cli.render`).
 """
 
 from __future__ import annotations
@@ -9,19 +20,28 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import IO, Any
 
-from . import __version__
+from ._version import __version__
 from .models import (
-    AddResult, CheckResult, Citation, Cluster, CopyLink, DocumentSummary, Finding, HeadlineGroup, IndexedArticle, IndexStats,
-    InputProblem, Match, Pair, Passage, Provenance, Report, Span,
+    AddResult, CheckResult, Citation, Cluster, CopyLink, Document, DocumentSummary, Finding, HeadlineGroup, IndexedArticle,
+    IndexStats, InputProblem, Match, Pair, Passage, Provenance, Report, Span,
 )
+from .relations import CLUSTERING, RELATIONS
 
-__all__ = ["SCHEMA_VERSION", "citation_to_dict", "provenance_to_dict", "provenance_from_dict", "finding_to_dict", "finding_from_dict", "pair_to_dict", "summary", "to_dict", "iter_records", "write_json", "write_jsonl", "write_csv", "CSV_COLUMNS", "check_to_dict", "add_result_to_dict", "stats_to_dict", "article_to_dict"]
+__all__ = [
+    "CHECK_SCHEMA_VERSION", "CSV_COLUMNS", "SCHEMA_VERSION", "add_event", "article_to_dict", "check_to_dict", "compare_to_dict",
+    "put_answer",
+    "done_event", "iter_records", "pair_to_dict", "provenance_records", "provenance_to_dict", "stats_to_dict", "summary",
+    "to_dict", "write_csv", "write_json", "write_jsonl",
+]
 
 SCHEMA_VERSION = "1.0"
+"""Of a scan's report (and of compare, provenance and index answers, which reuse its parts)."""
+CHECK_SCHEMA_VERSION = "2.0"
+"""Of a check's answer. 2.0: passages in the one layout (``a``/``b``, ``a_text``/``b_text``)."""
 
 
 def _date(d: datetime | None) -> str | None:
@@ -36,7 +56,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {"kind": f.kind, "message": f.message, "count": f.count, "spans": [_span(s) for s in f.spans]}
 
 
-def citation_to_dict(c: Citation) -> dict[str, Any]:
+def _citation(c: Citation) -> dict[str, Any]:
     return {"source": c.source, "kind": c.kind, "field": c.field, "start": c.start, "end": c.end, "surface": c.surface, "self": c.self_cited}
 
 
@@ -44,35 +64,10 @@ def provenance_to_dict(p: Provenance) -> dict[str, Any]:
     return {
         "outlet_source": p.outlet_source,
         "sources": list(p.sources),
-        "citations": [citation_to_dict(c) for c in p.citations],
+        "citations": [_citation(c) for c in p.citations],
         "anonymous": [_span(s) for s in p.anonymous],
         "stripped_credit": p.stripped_credit,
     }
-
-
-def _span_from(d: dict[str, Any]) -> Span:
-    return Span(d["field"], int(d["start"]), int(d["end"]))
-
-
-def provenance_from_dict(d: dict[str, Any]) -> Provenance:
-    """The inverse of :func:`provenance_to_dict`."""
-    return Provenance(
-        tuple(
-            Citation(c["source"], c["kind"], c["field"], int(c["start"]), int(c["end"]), c["surface"], bool(c["self"]))
-            for c in d.get("citations", ())
-        ),
-        tuple(_span_from(s) for s in d.get("anonymous", ())),
-        bool(d.get("stripped_credit", False)),
-        d.get("outlet_source"),
-    )
-
-
-def finding_to_dict(f: Finding) -> dict[str, Any]:
-    return _finding(f)
-
-
-def finding_from_dict(d: dict[str, Any]) -> Finding:
-    return Finding(d["kind"], d["message"], int(d.get("count", 1)), tuple(_span_from(s) for s in d.get("spans", ())))
 
 
 def _link(link: CopyLink) -> dict[str, Any]:
@@ -153,6 +148,7 @@ def _problem(p: InputProblem) -> dict[str, Any]:
 
 
 def summary(report: Report) -> dict[str, Any]:
+    """The counts of a report, as its ``summary`` object."""
     skipped: Counter[str] = Counter()
     findings: Counter[str] = Counter()
     scanned = copied = uncredited = 0
@@ -164,18 +160,21 @@ def summary(report: Report) -> dict[str, Any]:
         findings.update(f.kind for f in d.findings)
         copied += bool(d.copied_from)
         uncredited += bool(d.uncredited)
-    counted = getattr(report.pairs, "relation_counts", None)  # a pair store counts without reading its pairs
-    relations = counted() if counted is not None else Counter(p.relation for p in report.pairs)
-    members = getattr(report.clusters, "member_count", None)  # a cluster table counts without building clusters
+    if report.counts is not None:  # a scan counted them: its pairs and clusters need not be read back
+        relations: Mapping[str, int] = report.counts.relations
+        clustered = report.counts.clustered_documents
+    else:
+        relations = Counter(p.relation for p in report.pairs)
+        clustered = sum(len(c.members) for c in report.clusters)
     return {
         "documents": len(report.documents),
         "scanned": scanned,
         "skipped": dict(sorted(skipped.items())),
         "errors": sum(1 for p in report.problems if p.level == "error"),
         "warnings": sum(1 for p in report.problems if p.level == "warning"),
-        "pairs": {r: relations.get(r, 0) for r in ("duplicate", "near_duplicate", "partial", "template")},
+        "pairs": {r: relations.get(r, 0) for r in RELATIONS},
         "clusters": len(report.clusters),
-        "clustered_documents": members() if members is not None else sum(len(c.members) for c in report.clusters),
+        "clustered_documents": clustered,
         "headline_groups": len(report.headline_groups),
         "findings": dict(sorted(findings.items())),
         "copied_articles": copied,
@@ -266,7 +265,7 @@ def write_csv(report: Report, out: IO[str]) -> None:
         writer.writerow([
             p.a, p.b, p.relation, p.jaccard, p.containment_a_in_b, p.containment_b_in_a,
             p.shared_shingles, p.shingles_a, p.shingles_b,
-            cluster_of.get(p.a, "") if p.relation in ("duplicate", "near_duplicate") else "",
+            cluster_of.get(p.a, "") if p.relation in CLUSTERING else "",
             len(p.passages),
             f"{first.a.field}:{first.a.start}-{first.a.end}" if first else "",
             f"{first.b.field}:{first.b.start}-{first.b.end}" if first else "",
@@ -292,10 +291,7 @@ def _match(m: Match) -> dict[str, Any]:
         "credited": m.credited,
         "credit": list(m.credit),
         "match_sources": list(m.match_sources),
-        "passages": [
-            {"article": _span(p.a), "match": _span(p.b), "article_text": p.a_text, "match_text": p.b_text, "shingles": p.shingles}
-            for p in m.passages
-        ],
+        "passages": [_passage(p) for p in m.passages],
     }
 
 
@@ -303,7 +299,7 @@ def check_to_dict(r: CheckResult) -> dict[str, Any]:
     """A check's answer, as ``dedupe check --format json`` and ``POST /v1/check`` give it
     (layout in ``dedupe/schema/check.schema.json``)."""
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": CHECK_SCHEMA_VERSION,
         "id": r.id,
         "verdict": r.verdict,
         "reasons": [{"rule": x.rule, "verdict": x.verdict, "match": x.match, "message": x.message} for x in r.reasons],
@@ -317,13 +313,31 @@ def check_to_dict(r: CheckResult) -> dict[str, Any]:
     }
 
 
-def add_result_to_dict(r: AddResult) -> dict[str, Any]:
+def _add_result(r: AddResult) -> dict[str, Any]:
     return {
         "added": list(r.added),
         "replaced": list(r.replaced),
         "unchanged": list(r.unchanged),
         "skipped": [{"id": i, "reason": reason} for i, reason in r.skipped],
     }
+
+
+def add_event(r: AddResult) -> dict[str, Any]:
+    """One committed batch of ``dedupe index add --format jsonl``: on disk when printed."""
+    return {"event": "committed", **_add_result(r)}
+
+
+def done_event(total: AddResult, articles: int, problems: int) -> dict[str, Any]:
+    """The last line of ``dedupe index add --format jsonl``: counts, and the index's size."""
+    return {
+        "event": "done", "added": len(total.added), "replaced": len(total.replaced), "unchanged": len(total.unchanged),
+        "skipped": len(total.skipped), "articles": articles, "problems": problems,
+    }
+
+
+def put_answer(article_id: str, status: str, content_hash: str, r: AddResult) -> dict[str, Any]:
+    """The service's answer to ``PUT /v1/articles/{id}``."""
+    return {"id": article_id, "status": status, "content_hash": content_hash, **_add_result(r)}
 
 
 def stats_to_dict(s: IndexStats) -> dict[str, Any]:
@@ -358,3 +372,18 @@ def article_to_dict(a: IndexedArticle, *, text: bool = True) -> dict[str, Any]:
     if text:
         out["text"] = a.text
     return out
+
+
+# ---------------------------------------------------------------------- compare and provenance
+
+
+def compare_to_dict(p: Pair) -> dict[str, Any]:
+    """``dedupe compare --format json``: the pair, in the report's layout (relation ``unrelated``
+    when the two bear none)."""
+    return pair_to_dict(p)
+
+
+def provenance_records(items: Iterable[tuple[Document, Provenance]]) -> Iterator[dict[str, Any]]:
+    """``dedupe provenance --format json``: per article, its id, outlet and provenance."""
+    for doc, prov in items:
+        yield {"id": doc.id, "outlet": doc.outlet, **provenance_to_dict(prov)}

@@ -6,7 +6,7 @@ A token's hash is computed from its normalized code points ``c_0 … c_{L-1}``::
 
 with fixed odd 64-bit weights ``W``: a position-weighted sum, so it can be computed for every
 token of a whole batch of texts at once (numpy), or in one pass of compiled code
-(:mod:`dedupe._compiled`, when numba is installed) — both give the same bits. An n-gram's
+(:func:`_token_hashes_kernel`, compiled by numba when installed) — both give the same bits. An n-gram's
 hash combines the hashes of its n tokens with fixed odd multipliers (one per position, so
 order matters), mixes the sum with the 64-bit MurmurHash3 finalizer and keeps the top 32
 bits. No shingle strings are built.
@@ -24,10 +24,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ._infra import jit
 from .normalize import _WORD, _fold, _tables, tokenize
 
 __all__ = [
@@ -167,13 +169,53 @@ class TokenHasher:
         return hashes, numbers
 
 
+def _token_hashes_kernel(codes: Any, bounds: Any, fold: Any, word: Any, unsafe: Any, weights: Any, w_len: Any) -> Any:
+    """The numpy path of :func:`text_token_hashes` as one loop over the code points (compiled by
+    numba): the flat token hashes, each text's token count, and which texts need the exact path."""
+    n_texts = len(bounds) - 1
+    out = np.empty(len(codes) // 2 + 1, dtype=np.uint64)
+    counts = np.zeros(n_texts, dtype=np.int64)
+    flags = np.zeros(n_texts, dtype=np.bool_)
+    n_out = 0
+    for t in range(n_texts):
+        acc = np.uint64(0)
+        length = 0
+        for p in range(bounds[t], bounds[t + 1] + 1):
+            word_char = False
+            if p < bounds[t + 1]:
+                cp = codes[p]
+                if cp > 0xFFFF:
+                    cp = 0x10000
+                if unsafe[cp]:
+                    flags[t] = True
+                mapped = fold[cp]
+                if mapped == np.uint32(0xFFFFFFFF):
+                    continue  # deleted: the word goes on across it
+                word_char = word[0x10000] if mapped > 0xFFFF else word[mapped]
+                if word_char:
+                    acc += np.uint64(mapped) * weights[length & 63]
+                    length += 1
+            if not word_char and length:
+                # fmix64 (MurmurHash3's 64-bit finalizer) of the position-weighted sum and length
+                h = acc + np.uint64(length) * w_len
+                h ^= h >> np.uint64(33)
+                h *= np.uint64(0xFF51AFD7ED558CCD)
+                h ^= h >> np.uint64(33)
+                h *= np.uint64(0xC4CEB9FE1A85EC53)
+                h ^= h >> np.uint64(33)
+                out[n_out] = h
+                n_out += 1
+                counts[t] += 1
+                acc = np.uint64(0)
+                length = 0
+    return out[:n_out], counts, flags
+
+
 def text_token_hashes(texts: Sequence[str], *, compiled: bool | None = None) -> tuple[U64, npt.NDArray[np.int64]]:
     """The token hashes of many raw texts at once: one flat array, and each text's token count
     (``hashes[offsets[k]:offsets[k+1]]`` with ``offsets = [0, *cumsum(counts)]``). Equal to
     ``TokenHasher()(tokenize(text))`` for every text. ``compiled``: use the numba kernel
     (default: when installed and the batch is big enough to pay for it)."""
-    from . import _compiled
-
     counts = np.zeros(len(texts), dtype=np.int64)
     if not texts:
         return np.empty(0, dtype=np.uint64), counts
@@ -184,9 +226,10 @@ def text_token_hashes(texts: Sequence[str], *, compiled: bool | None = None) -> 
     bounds = np.concatenate(([0], np.cumsum(lengths + 1)))
     bounds[-1] = len(codes)  # no separator after the last text
     if compiled is None:
-        compiled = len(codes) >= _compiled.MIN_WORK and _compiled.available()
+        compiled = len(codes) >= jit.MIN_WORK and jit.available()
     if compiled:
-        flat, counts, exact = _compiled.text_token_hashes(codes, bounds, fold, word, unsafe, _W, _W_LEN)
+        flat, counts, flags = jit.compiled(_token_hashes_kernel)(codes, np.asarray(bounds, dtype=np.int64), fold, word, unsafe, _W, _W_LEN)
+        exact = np.flatnonzero(flags)
     else:
         clipped = np.minimum(codes, _BMP)
         bad = unsafe[clipped]
@@ -212,7 +255,7 @@ def text_token_hashes(texts: Sequence[str], *, compiled: bool | None = None) -> 
         offsets = np.concatenate(([0], np.cumsum(counts)))
         pieces: list[U64] = []
         last = 0
-        for k in exact:
+        for k in exact.tolist():
             pieces.append(flat[offsets[last] : offsets[k]])
             fixed = hasher(tokenize(texts[k]))
             pieces.append(fixed)

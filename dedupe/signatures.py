@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _compiled
-from .ragged import Ragged
+from ._infra import jit
+from ._infra.ragged import Ragged
 from .shingles import shingle_sequence, text_token_hashes
 
 __all__ = ["EMPTY", "Permutations", "permutations", "signatures", "signatures_numpy", "text_signatures", "to_minhash", "jaccard_estimate"]
@@ -68,17 +68,48 @@ def _block_minima(values: U32, starts: npt.NDArray[np.intp], perms: Permutations
     return np.minimum.reduceat(permuted, starts, axis=1).T
 
 
+def _minhash_kernel(values: Any, starts: Any, a: Any, b: Any, out: Any) -> None:
+    """:func:`signatures_numpy` as one loop (compiled by numba): the signature of each block
+    ``values[starts[d]:starts[d+1]]`` into ``out[d]`` (empty blocks are left as they are)."""
+    num_perm = len(a)
+    for d in range(len(starts) - 1):
+        lo, hi = starts[d], starts[d + 1]
+        if lo == hi:
+            continue
+        sig = out[d]
+        for k in range(num_perm):
+            sig[k] = np.uint32(0xFFFFFFFF)
+        for p in range(lo, hi):
+            h = np.uint32(values[p])
+            h ^= h >> np.uint32(16)
+            h = np.uint32((np.uint64(h) * np.uint64(0x85EBCA6B)) & np.uint64(0xFFFFFFFF))
+            h ^= h >> np.uint32(13)
+            h = np.uint32((np.uint64(h) * np.uint64(0xC2B2AE35)) & np.uint64(0xFFFFFFFF))
+            h ^= h >> np.uint32(16)
+            hh = np.uint64(h)
+            for k in range(num_perm):
+                v = np.uint32((np.uint64(a[k]) * hh + np.uint64(b[k])) & np.uint64(0xFFFFFFFF))
+                if v < sig[k]:
+                    sig[k] = v
+
+
+def _minhash_compiled(values: U32, starts: npt.NDArray[np.int64], a: U32, b: U32) -> U32:
+    out = np.full((len(starts) - 1, len(a)), EMPTY, dtype=np.uint32)
+    jit.compiled(_minhash_kernel)(np.ascontiguousarray(values, dtype=np.uint32), np.asarray(starts, dtype=np.int64), a, b, out)
+    return out
+
+
 def signatures(sets: Sequence[U32], perms: Permutations) -> U32:
     """Signatures of many shingle sets at once: an array of shape ``(len(sets), num_perm)``
     (compiled when numba is installed, else numpy; the same bits either way)."""
     flat = isinstance(sets, Ragged) and sets.dtype == np.uint32
     lengths = sets.lengths() if flat else np.fromiter((len(v) for v in sets), dtype=np.int64, count=len(sets))  # type: ignore[attr-defined]
-    if len(sets) and int(lengths.sum()) >= _compiled.MIN_WORK and _compiled.available():
+    if len(sets) and int(lengths.sum()) >= jit.MIN_WORK and jit.available():
         if flat:  # already one array: no copy
-            return _compiled.minhash(sets.values, sets.starts, perms.a, perms.b)  # type: ignore[attr-defined]
+            return _minhash_compiled(sets.values, sets.starts, perms.a, perms.b)  # type: ignore[attr-defined]
         starts = np.concatenate(([0], np.cumsum(lengths)))
         values = np.concatenate([np.asarray(v, dtype=np.uint32) for v in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)
-        return _compiled.minhash(values, starts, perms.a, perms.b)
+        return _minhash_compiled(values, starts, perms.a, perms.b)
     return signatures_numpy(sets, perms)
 
 
@@ -122,7 +153,7 @@ def text_signatures(texts: Sequence[str], perms: Permutations, shingle_size: int
     the MinHash. The same signature as shingling ``tokenize(text)`` one text at a time
     (a MinHash does not care that a shingle repeats). No cleaning: that is the scan's job."""
     flat, counts = text_token_hashes(texts)
-    use_compiled = len(flat) >= _compiled.MIN_WORK // 4 and _compiled.available()
+    use_compiled = len(flat) >= jit.MIN_WORK // 4 and jit.available()
     offsets = np.concatenate(([0], np.cumsum(counts)))
     n = shingle_size
     # Every n-gram of the flat token array; keep those that do not cross into the next text.
@@ -138,7 +169,7 @@ def text_signatures(texts: Sequence[str], perms: Permutations, shingle_size: int
     short = np.flatnonzero((counts < n) & (counts >= min_shingle_size))
     if len(short) == 0:
         if use_compiled:
-            return _compiled.minhash(kept, starts, perms.a, perms.b)
+            return _minhash_compiled(kept, starts, perms.a, perms.b)
         return signatures_numpy([kept[starts[k] : starts[k + 1]] for k in range(len(texts))], perms)
     sets = [kept[starts[k] : starts[k + 1]] for k in range(len(texts))]
     for k in short:

@@ -1,26 +1,50 @@
-"""Exact verification of candidate pairs on their shingle sets, and the relation they bear."""
+"""Exact verification of candidate pairs, and the one function that says what relation a pair
+bears (:func:`relations`), used by ``scan``, ``compare`` and ``check`` alike.
+
+A candidate pair is verified on the two documents' exact shingle sets: the shared count (a
+merge walk over sorted arrays, compiled by numba when installed), the Jaccard similarity and
+the containment of each in the other. :func:`relations` turns those into relation codes (the
+rows of :mod:`dedupe.relations`), then runs the template test on the pairs that need it: two
+texts naming only different weekdays report different days, and a pair whose smaller
+document's facts (:mod:`dedupe.facts`) are mostly missing from the larger shares a formula,
+not a story. A scan verifies millions of pairs a chunk at a time and keeps only the verified
+ones, as 32-bit columns (:class:`PairColumns`).
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .clean import Line, clean
+from ._infra import jit
+from ._infra.lazy import LazySequence
+from ._infra.ragged import Ragged
+from .candidates import decode
 from .config import Config
-from .models import Document, Passage, Relation, Span
-from .normalize import token_offsets
-from .ragged import Ragged
-from .shingles import TokenHasher, shingle_sequence, shingle_size_for
+from .facts import FactSource
+from .models import Document, Pair, Passage
+from .relations import NO_RELATION, RELATIONS, Relation, by_code, kind
 
-__all__ = ["Located", "Scores", "fact_overlap", "is_template", "locate", "locate_lines", "passages", "relation_of", "score", "shared_counts", "weekday_mask", "weekday_mask_of_hashes"]
+__all__ = [
+    "ColumnPairs", "PairColumns", "Scores", "cross_counts", "id_ranks", "jaccards", "pair_of", "relation_codes",
+    "relation_of", "relations", "report_order", "score", "shared_counts", "verify_candidates",
+]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Progress = Callable[[str, int, int | None], None]
+
+_TEMPLATE = kind("template").code
+_ROUND_CHUNK = 1 << 20
+_VERIFY_CHUNK = 1_000_000
+_TEMPLATE_CHUNK = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,47 +78,84 @@ def score(a: U32, b: U32) -> Scores:
     return Scores(shared, len(b), len(a)) if swapped else Scores(shared, len(a), len(b))
 
 
-def shared_counts(sets: Sequence[U32], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """How many shingles each candidate pair ``(i, j)`` shares, for many pairs at once (a
-    compiled merge walk when numba is installed and the batch is big; else :func:`score`)."""
-    from . import _compiled
+# ---------------------------------------------------------------------------------- shared counts
 
-    if len(pairs) >= 1000 and _compiled.available():
+
+def _intersections(values: Any, starts: Any, pairs: Any, out: Any) -> None:
+    """``out[q]`` = how many values the sorted, distinct blocks ``pairs[q]`` of ``values`` share
+    (one merge walk per pair; compiled by numba)."""
+    for q in range(len(pairs)):
+        i, j = pairs[q, 0], pairs[q, 1]
+        a, a_end = starts[i], starts[i + 1]
+        b, b_end = starts[j], starts[j + 1]
+        count = 0
+        while a < a_end and b < b_end:
+            x, y = values[a], values[b]
+            if x == y:
+                count += 1
+                a += 1
+                b += 1
+            elif x < y:
+                a += 1
+            else:
+                b += 1
+        out[q] = count
+
+
+def _intersection_sizes(values: npt.NDArray[Any], starts: I64, pairs: I64) -> I64:
+    out = np.zeros(len(pairs), dtype=np.int64)
+    jit.compiled(_intersections)(values, np.asarray(starts, dtype=np.int64), np.ascontiguousarray(pairs, dtype=np.int64), out)
+    return out
+
+
+def _flat(blocks: Sequence[npt.NDArray[Any]], dtype: npt.DTypeLike) -> tuple[npt.NDArray[Any], I64]:
+    lengths = np.fromiter((len(x) for x in blocks), dtype=np.int64, count=len(blocks))
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    values = np.concatenate([np.asarray(x, dtype=dtype) for x in blocks]) if starts[-1] else np.empty(0, dtype=dtype)
+    return values, starts
+
+
+def shared_counts(sets: Sequence[U32], pairs: I64) -> I64:
+    """How many shingles each candidate pair ``(i, j)`` shares, for many pairs at once (the
+    compiled merge walk when numba is installed and the batch is big; else :func:`score`)."""
+    if len(pairs) >= 1000 and jit.available():
         if isinstance(sets, Ragged) and sets.dtype == np.uint32:  # already one array: no copy
-            return _compiled.intersection_sizes(sets.values, sets.starts, pairs)
-        lengths = np.fromiter((len(x) for x in sets), dtype=np.int64, count=len(sets))
-        starts = np.concatenate(([0], np.cumsum(lengths)))
-        values = np.concatenate([np.asarray(x, dtype=np.uint32) for x in sets]) if starts[-1] else np.empty(0, dtype=np.uint32)
-        return _compiled.intersection_sizes(values, starts, pairs)
+            return _intersection_sizes(sets.values, sets.starts, pairs)
+        return _intersection_sizes(*_flat(sets, np.uint32), pairs)
     return np.array([score(sets[i], sets[j]).shared for i, j in pairs], dtype=np.int64)
 
 
-def cross_counts(left: Sequence[npt.NDArray[np.generic]], right: Sequence[npt.NDArray[np.generic]], pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def cross_counts(left: Sequence[npt.NDArray[np.generic]], right: Sequence[npt.NDArray[np.generic]], pairs: I64) -> I64:
     """For each pair ``(i, j)``, how many values the sorted, distinct arrays ``left[i]`` and
-    ``right[j]`` share (a compiled merge walk for big batches, else numpy)."""
-    from . import _compiled
-
-    if len(pairs) >= 1000 and _compiled.available():
+    ``right[j]`` share (the compiled merge walk for big batches, else numpy)."""
+    if len(pairs) >= 1000 and jit.available():
         blocks = [*left, *right]
-        lengths = np.fromiter((len(x) for x in blocks), dtype=np.int64, count=len(blocks))
-        starts = np.concatenate(([0], np.cumsum(lengths)))
         dtype = np.result_type(*(x.dtype for x in blocks)) if blocks else np.uint64
-        values = np.concatenate([np.asarray(x, dtype=dtype) for x in blocks]) if starts[-1] else np.empty(0, dtype=dtype)
         shifted = np.asarray(pairs, dtype=np.int64).copy()
         shifted[:, 1] += len(left)
-        return _compiled.intersection_sizes(values, starts, shifted)
-    return np.array(
-        [np.count_nonzero(np.isin(left[i], right[j], assume_unique=True)) for i, j in pairs], dtype=np.int64
-    )
+        return _intersection_sizes(*_flat(blocks, dtype), shifted)
+    return np.array([np.count_nonzero(np.isin(left[i], right[j], assume_unique=True)) for i, j in pairs], dtype=np.int64)
 
 
-RELATIONS: tuple[Relation, ...] = ("duplicate", "near_duplicate", "partial", "template")
-"""Relation codes of :func:`relation_codes` (an index into this tuple; -1: no reuse)."""
+# ---------------------------------------------------------------------------------- relations
 
 
-def relation_codes(shared: npt.NDArray[np.int64], size_a: npt.NDArray[np.int64], size_b: npt.NDArray[np.int64], config: Config) -> npt.NDArray[np.int8]:
-    """:func:`relation_of` for many pairs at once, as codes into :data:`RELATIONS` (-1: none).
-    Same floating-point divisions as :class:`Scores`, so the same answers."""
+def jaccards(shared: I64, size_a: I64, size_b: I64) -> F64:
+    """:attr:`Scores.jaccard` for many pairs."""
+    union = size_a + size_b - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, shared.astype(np.float64) / union, 0.0)
+
+
+def relation_codes(shared: I64, size_a: I64, size_b: I64, config: Config) -> npt.NDArray[np.int8]:
+    """The relations the overlap alone gives (before the template test), as codes of
+    :mod:`dedupe.relations` (-1: none). The same floating-point divisions as :class:`Scores`.
+
+    ``duplicate``: Jaccard ≥ ``duplicate_jaccard``; ``near_duplicate``: Jaccard ≥
+    ``near_duplicate_jaccard`` and each text at least ``near_duplicate_min_containment`` inside
+    the other; ``partial``: one text at least ``partial_containment`` inside the other; none
+    of them below ``min_shared_shingles`` shared (unless a duplicate).
+    """
     shared_f = shared.astype(np.float64)
     union = size_a + size_b - shared
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -105,237 +166,190 @@ def relation_codes(shared: npt.NDArray[np.int64], size_a: npt.NDArray[np.int64],
     duplicate = jaccard >= config.duplicate_jaccard
     near = ~duplicate & (jaccard >= config.near_duplicate_jaccard) & (low >= config.near_duplicate_min_containment)
     partial = ~duplicate & ~near & (high >= config.partial_containment)
-    codes = np.full(len(shared), -1, dtype=np.int8)
-    codes[partial] = 2
-    codes[near] = 1
-    codes[duplicate] = 0
-    codes[(shared < config.min_shared_shingles) & (jaccard < config.duplicate_jaccard)] = -1
+    codes = np.full(len(shared), NO_RELATION, dtype=np.int8)
+    codes[partial] = kind("partial").code
+    codes[near] = kind("near_duplicate").code
+    codes[duplicate] = kind("duplicate").code
+    codes[(shared < config.min_shared_shingles) & (jaccard < config.duplicate_jaccard)] = NO_RELATION
     return codes
 
 
-def jaccards(shared: npt.NDArray[np.int64], size_a: npt.NDArray[np.int64], size_b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """:attr:`Scores.jaccard` for many pairs."""
-    union = size_a + size_b - shared
+def _mark_templates(
+    codes: npt.NDArray[np.int8], maybe: I64, i: I64, j: I64, sizes: I64, weekdays: I64, facts: FactSource, config: Config,
+) -> None:
+    """Set the relation of the pairs ``maybe`` (indices into ``i``, ``j`` and ``codes``) that are
+    templates: different weekdays named, or fewer than ``template_fact_overlap`` of the smaller
+    document's facts (at least ``template_min_facts`` of them) found in the larger."""
+    wi, wj = weekdays[i[maybe]], weekdays[j[maybe]]
+    template = (wi != 0) & (wj != 0) & ((wi & wj) == 0)
+    rest = maybe[~template]
+    small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
+    large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
+    fact_docs, fact_of = np.unique(small, return_inverse=True)
+    fact_sets = [facts.facts(int(d)) for d in fact_docs]
+    counts = np.fromiter((len(f) for f in fact_sets), dtype=np.int64, count=len(fact_sets))[fact_of]
+    enough = np.flatnonzero(counts >= config.template_min_facts)
+    vocab_docs, vocab_of = np.unique(large[enough], return_inverse=True)
+    found = cross_counts(
+        fact_sets, [facts.vocab(int(d)) for d in vocab_docs], np.stack([fact_of[enough], vocab_of], axis=1).astype(np.int64),
+    )
+    slot = np.zeros(len(rest), dtype=np.bool_)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(union > 0, shared.astype(np.float64) / union, 0.0)
+        slot[enough] = found.astype(np.float64) / counts[enough] < config.template_fact_overlap
+    codes[maybe[template]] = _TEMPLATE
+    codes[rest[slot]] = _TEMPLATE
 
 
-def fact_overlap(facts_small: U64, vocab_large: U64) -> float:
-    """Share of the smaller document's facts (sorted distinct token hashes) found in the larger."""
-    if len(facts_small) == 0:
-        return 1.0
-    return float(np.count_nonzero(np.isin(facts_small, vocab_large, assume_unique=True))) / len(facts_small)
+def relations(
+    shared: I64, i: I64, j: I64, sizes: I64, weekdays: I64, facts: FactSource, config: Config, *, chunk: int = _TEMPLATE_CHUNK,
+) -> npt.NDArray[np.int8]:
+    """The relation of each pair ``(i[k], j[k])`` sharing ``shared[k]`` shingles, as codes of
+    :mod:`dedupe.relations` (-1: none): the overlap's relation (:func:`relation_codes`), then
+    the template test on the pairs below ``template_max_jaccard`` (closer pairs are copies
+    whatever their facts). ``sizes`` and ``weekdays`` (:func:`dedupe.facts.weekday_mask`) are
+    per document, ``facts`` gives each document's facts and vocabulary; the template test reads
+    them for ``chunk`` pairs at a time."""
+    codes = relation_codes(shared, sizes[i], sizes[j], config)
+    maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
+    # A slice at a time: the test reads the documents' facts and vocabularies into memory.
+    for lo in range(0, len(maybe), chunk):
+        _mark_templates(codes, maybe[lo : lo + chunk], i, j, sizes, weekdays, facts, config)
+    return codes
 
 
-# Normalized weekday names (with the article, as news text writes them).
-_WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
-_WEEKDAY_BITS = {day: 1 << n for n, day in enumerate(_WEEKDAYS)}
+def relation_of(shared: int, sizes: tuple[int, int], weekdays: tuple[int, int], facts: FactSource, config: Config) -> Relation:
+    """:func:`relations` of one pair (documents 0 and 1 of ``facts``)."""
+    n = np.array([shared], dtype=np.int64)
+    code = relations(n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array(sizes, np.int64), np.array(weekdays, np.int64), facts, config)
+    return by_code(int(code[0])).name
 
 
-def weekday_mask(tokens: Iterable[str]) -> int:
-    """The weekdays a text names, as a bit mask (Sunday = bit 0)."""
-    mask = 0
-    for tok in tokens:
-        bit = _WEEKDAY_BITS.get(tok)
-        if bit is None and tok[:1] in ("و", "ب", "ل"):  # clitic: والاثنين, بالجمعه
-            bit = _WEEKDAY_BITS.get(tok[1:])
-        if bit:
-            mask |= bit
-    return mask
-
-
-@lru_cache(maxsize=1)
-def _weekday_hashes() -> tuple[U64, npt.NDArray[np.int64]]:
-    forms = [(day, bit) for day, bit in _WEEKDAY_BITS.items()]
-    forms += [(clitic + day, bit) for day, bit in _WEEKDAY_BITS.items() for clitic in ("و", "ب", "ل")]
-    hashes = TokenHasher()([f for f, _ in forms])
-    order = np.argsort(hashes)
-    return hashes[order], np.array([b for _, b in forms], dtype=np.int64)[order]
-
-
-def weekday_mask_of_hashes(token_hashes: U64) -> int:
-    """:func:`weekday_mask` from the tokens' hashes (the same answer, without the strings)."""
-    bit_of = _weekday_bits_by_hash()
-    mask = 0
-    for h in bit_of.keys() & set(token_hashes.tolist()):
-        mask |= bit_of[h]
-    return mask
-
-
-@lru_cache(maxsize=1)
-def _weekday_bits_by_hash() -> dict[int, int]:
-    values, bits = _weekday_hashes()
-    return {int(h): int(b) for h, b in zip(values, bits)}
-
-
-def is_template(
-    s: Scores, facts_small: U64, vocab_large: U64, config: Config, weekdays: tuple[int, int] = (0, 0)
-) -> bool:
-    """Shared wording, different facts: a congratulation cable to another country, the
-    weather of another day, an announcement about another person.
-
-    Copies carry the facts of their source along (names, places, numbers); a template fills
-    its slots with other ones. The facts of a document are its numbers and its rare words.
-    Dates are facts too: a copy published a day later turns "today" into "yesterday" but keeps
-    the weekday, so two texts naming only different weekdays report different days.
-    """
-    if s.jaccard >= config.template_max_jaccard:
-        return False
-    if weekdays[0] and weekdays[1] and not weekdays[0] & weekdays[1]:
-        return True
-    if len(facts_small) < config.template_min_facts:
-        return False
-    return fact_overlap(facts_small, vocab_large) < config.template_fact_overlap
-
-
-def relation_of(s: Scores, config: Config) -> Relation | None:
-    """``duplicate``, ``near_duplicate``, ``partial``, or None when the overlap is not reuse."""
-    if s.shared < config.min_shared_shingles and s.jaccard < config.duplicate_jaccard:
-        return None
-    if s.jaccard >= config.duplicate_jaccard:
-        return "duplicate"
-    low, high = sorted((s.containment_a_in_b, s.containment_b_in_a))
-    if s.jaccard >= config.near_duplicate_jaccard and low >= config.near_duplicate_min_containment:
-        return "near_duplicate"
-    if high >= config.partial_containment:
-        return "partial"
-    return None
+# ---------------------------------------------------------------------------------- the scan's pairs
 
 
 @dataclass(frozen=True, slots=True)
-class Located:
-    """A document's hashed tokens located in its raw fields, and its shingle sequence."""
+class PairColumns:
+    """Verified pairs as columns: the two documents' positions, the shared shingle count, both
+    set sizes and the relation (a code of :mod:`dedupe.relations`)."""
 
-    starts: npt.NDArray[np.int32]
-    ends: npt.NDArray[np.int32]
-    in_title: npt.NDArray[np.bool_]
-    shingles: U32
-    n: int
+    a: I32
+    b: I32
+    shared: I32
+    size_a: I32
+    size_b: I32
+    code: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, Scores, Relation]]:
+        """``(a, b, scores, relation)`` of the pairs ``start:stop``."""
+        part = slice(start, stop)
+        return [
+            (a, b, Scores(n, sa, sb), RELATIONS[c])
+            for a, b, n, sa, sb, c in zip(
+                self.a[part].tolist(), self.b[part].tolist(), self.shared[part].tolist(),
+                self.size_a[part].tolist(), self.size_b[part].tolist(), self.code[part].tolist(),
+            )
+        ]
+
+    def scores(self, k: int) -> Scores:
+        return Scores(int(self.shared[k]), int(self.size_a[k]), int(self.size_b[k]))
+
+    def jaccard(self, k: int) -> float:
+        """Pair ``k``'s Jaccard similarity, rounded as :class:`~dedupe.models.Pair` carries it."""
+        return round(self.scores(k).jaccard, 4)
+
+    def rounded_jaccards(self) -> F64:
+        union = self.size_a.astype(np.int64) + self.size_b - self.shared
+        return rounded(self.shared, union)
+
+    def relation_counts(self) -> dict[str, int]:
+        found = np.bincount(self.code, minlength=len(RELATIONS))
+        return {RELATIONS[c]: int(n) for c, n in enumerate(found) if n}
+
+    @classmethod
+    def empty(cls) -> PairColumns:
+        none = np.empty(0, dtype=np.int32)
+        return cls(none, none, none, none, none, np.empty(0, dtype=np.int8))
 
 
-def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
-    """Where each hashed token of ``doc`` sits in its raw title or text."""
-    offsets = token_offsets(doc.text)
-    return locate_lines(doc, clean(doc, offsets).lines, offsets, config, hasher)
+def rounded(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> F64:
+    """``round(num / den, 4)`` (0.0 where ``den`` is 0) exactly as Python rounds: numpy's
+    ``round`` scales by 10**4 first and can land on the other side of a tie."""
+    out = np.empty(len(num), dtype=np.float64)
+    for start in range(0, len(num), _ROUND_CHUNK):
+        n, d = num[start : start + _ROUND_CHUNK].tolist(), den[start : start + _ROUND_CHUNK].tolist()
+        out[start : start + len(n)] = [round(x / y, 4) if y else 0.0 for x, y in zip(n, d)]
+    return out
 
 
-def locate_lines(
-    doc: Document,
-    lines: Sequence[Line],
-    text_offsets: tuple[list[str], list[int], list[int]],
-    config: Config,
-    hasher: TokenHasher,
-    token_hashes: U64 | None = None,
-) -> Located:
-    """:func:`locate` from a cleaning already done (its kept ``lines`` and the text's token
-    offsets); ``token_hashes``, when the caller has hashed the same tokens, are used as they are."""
-    starts: list[int] = []
-    ends: list[int] = []
-    in_title: list[bool] = []
-    tokens: list[str] = []
-    text_tokens, text_starts, text_ends = text_offsets
-    for line in lines:
-        is_title = line.span.field == "title"
-        if not is_title:
-            lo, hi = bisect_left(text_starts, line.span.start), bisect_left(text_starts, line.span.end)
-            # A whole kept line takes its offsets from the one pass over the text; a piece cut
-            # out of a line by a cleaning rule is tokenized on its own, as cleaning did.
-            if tuple(text_tokens[lo:hi]) == line.tokens and (hi == lo or text_ends[hi - 1] <= line.span.end):
-                tokens.extend(text_tokens[lo:hi])
-                starts.extend(text_starts[lo:hi])
-                ends.extend(text_ends[lo:hi])
-                in_title.extend([False] * (hi - lo))
-                continue
-        raw = doc.title if is_title else doc.text
-        line_tokens, line_starts_, line_ends = token_offsets(raw[line.span.start : line.span.end], base=line.span.start)
-        tokens.extend(line_tokens)
-        starts.extend(line_starts_)
-        ends.extend(line_ends)
-        in_title.extend([is_title] * len(line_tokens))
-    n = shingle_size_for(len(tokens), config.shingle_size, config.min_shingle_size)
-    hashes = token_hashes if token_hashes is not None and len(token_hashes) == len(tokens) else hasher(tokens)
-    return Located(
-        np.array(starts, dtype=np.int32),
-        np.array(ends, dtype=np.int32),
-        np.array(in_title, dtype=np.bool_),
-        shingle_sequence(hashes, config.shingle_size, config.min_shingle_size),
-        n,
+def pair_of(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage] = ()) -> Pair:
+    """The :class:`~dedupe.models.Pair` of documents ``a`` and ``b`` (scores rounded to 4 places)."""
+    return Pair(
+        a, b, relation,
+        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
+        s.shared, s.size_a, s.size_b, tuple(found),
     )
 
 
-def _runs(a: Located, b: Located, shared: U32, compiled: bool | None = None) -> list[tuple[int, int, int, int, int]]:
-    """Aligned runs of shared shingles: (a_first, a_last, b_first, b_last, shingle count).
-
-    Diagonal runs first (consecutive in both documents), then runs merged across small gaps:
-    one changed word breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits
-    inside one passage, not two passages.
-    """
-    from . import _compiled
-
-    if compiled is None:
-        compiled = _compiled.loaded()
-    if compiled:
-        return _compiled.shingle_runs(a.shingles, b.shingles, shared, 2 * a.n + 1, 2 * b.n + 1)
-    shared_set = set(shared.tolist())
-    where_b: dict[int, list[int]] = {}
-    for pos, h in enumerate(b.shingles.tolist()):
-        if h in shared_set:
-            where_b.setdefault(h, []).append(pos)
-    diagonal: list[list[int]] = []
-    for pos, h in enumerate(a.shingles.tolist()):
-        targets = where_b.get(h)
-        if not targets:
-            continue
-        if diagonal and diagonal[-1][1] == pos - 1 and diagonal[-1][3] + 1 in targets:
-            run = diagonal[-1]
-            run[1], run[3], run[4] = pos, run[3] + 1, run[4] + 1
-        else:
-            diagonal.append([pos, pos, targets[0], targets[0], 1])
-    gap_a, gap_b = 2 * a.n + 1, 2 * b.n + 1
-    merged: list[list[int]] = []
-    for run in diagonal:
-        if merged:
-            last = merged[-1]
-            if 0 < run[0] - last[1] <= gap_a and 0 < run[2] - last[3] <= gap_b:
-                last[1], last[3], last[4] = run[1], run[3], last[4] + run[4]
-                continue
-        merged.append(run)
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in merged]
+def id_ranks(docs: Sequence[Document]) -> I64:
+    """Each document's rank in the order of the ids (equal ids share one), for sorting pairs
+    as their ids sort without keeping an id tuple per pair."""
+    order = sorted(range(len(docs)), key=lambda k: docs[k].id)
+    rank = np.zeros(len(docs), dtype=np.int64)
+    current = -1
+    previous: str | None = None
+    for k in order:
+        if docs[k].id != previous:
+            current += 1
+            previous = docs[k].id
+        rank[k] = current
+    return rank
 
 
-def _field_span(loc: Located, first_token: int, last_token: int) -> Span:
-    # A passage does not cross from the title into the text: cut it at the field's end.
-    field_is_title = bool(loc.in_title[first_token])
-    end = last_token
-    while bool(loc.in_title[end]) != field_is_title:
-        end -= 1
-    return Span("title" if field_is_title else "text", int(loc.starts[first_token]), int(loc.ends[end]))
+def report_order(columns: PairColumns, rank: I64) -> I64:
+    """Pair positions in report order: Jaccard (as rounded) descending, then the ids' ranks."""
+    jaccard = np.rint(columns.rounded_jaccards() * 10_000).astype(np.int64)
+    return np.lexsort((rank[columns.b], rank[columns.a], -jaccard)).astype(np.int64)
 
 
-def _excerpt(doc: Document, span: Span) -> str:
-    return (doc.title if span.field == "title" else doc.text)[span.start : span.end]
+class ColumnPairs(LazySequence[Pair]):
+    """Verified pairs without passages, read from their columns in report order."""
+
+    def __init__(self, columns: PairColumns, docs: Sequence[Document], order: I64) -> None:
+        self._columns, self._docs, self._order = columns, docs, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _item(self, k: int) -> Pair:
+        cols, p = self._columns, int(self._order[k])
+        return pair_of(self._docs[int(cols.a[p])].id, self._docs[int(cols.b[p])].id, RELATIONS[cols.code[p]], cols.scores(p))
 
 
-def passages(
-    a: Document, b: Document, shared: U32, config: Config, hasher: TokenHasher,
-    located: tuple[Located, Located] | None = None, *, compiled: bool | None = None,
-) -> list[Passage]:
-    """The stretches of text ``a`` and ``b`` share, as raw character spans in both.
-
-    Shared shingles are aligned in document order; consecutive ones (gaps up to one shingle
-    width, in both documents) form one passage. The longest ``max_passages`` are kept,
-    returned in the order they appear in ``a``. ``compiled``: align with the numba kernel
-    (default: when it is already loaded in this process).
-    """
-    if len(shared) == 0:
-        return []
-    la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
-    runs = [r for r in _runs(la, lb, shared, compiled) if r[4] >= 2 or len(shared) < 4]
-    runs.sort(key=lambda r: -r[4])
-    kept = sorted(runs[: config.max_passages], key=lambda r: r[0])
-    out = []
-    for a_first, a_last, b_first, b_last, count in kept:
-        span_a = _field_span(la, a_first, a_last + la.n - 1)
-        span_b = _field_span(lb, b_first, b_last + lb.n - 1)
-        out.append(Passage(span_a, span_b, _excerpt(a, span_a), _excerpt(b, span_b), count))
-    return out
+def verify_candidates(
+    cands: I64, shingles: Ragged, weekdays: I64, facts: FactSource, config: Config, progress: Progress,
+    *, chunk: int = _VERIFY_CHUNK, template_chunk: int = _TEMPLATE_CHUNK,
+) -> PairColumns:
+    """Exact verification of the candidate pairs (sorted codes ``i * n + j``), ``chunk`` (a
+    million) at a time, the template test ``template_chunk`` pairs at a time. Only the verified pairs are kept, as 32-bit columns, ordered by first then second
+    document (a chunk of passages then reads each document once or a few times)."""
+    progress("verify", 0, len(cands))
+    n_docs = len(shingles)
+    sizes = shingles.lengths()
+    kept: list[tuple[I32, I32, I32, npt.NDArray[np.int8]]] = []
+    for start in range(0, len(cands), chunk):
+        part = decode(cands[start : start + chunk], n_docs)
+        i, j = part[:, 0], part[:, 1]
+        shared = shared_counts(shingles, part)
+        codes = relations(shared, i, j, sizes, weekdays, facts, config, chunk=template_chunk)
+        keep = np.flatnonzero(codes >= 0)
+        kept.append((i[keep].astype(np.int32), j[keep].astype(np.int32), shared[keep].astype(np.int32), codes[keep]))
+        progress("verify", start + len(part), len(cands))
+    progress("verify", len(cands), len(cands))
+    if not kept:
+        return PairColumns.empty()
+    a, b, n, code = (np.concatenate(column) for column in zip(*kept))
+    del kept
+    return PairColumns(a, b, n, sizes[a].astype(np.int32), sizes[b].astype(np.int32), code)

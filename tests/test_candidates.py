@@ -1,4 +1,5 @@
-"""Vectorised LSH banding gives exactly datasketch MinHashLSH's candidate pairs."""
+"""Candidates (dedupe.candidates): vectorised LSH banding gives exactly datasketch MinHashLSH's
+candidate pairs; anchors and the spilled tally give what brute force gives."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from dedupe import Config
 from dedupe.candidates import lsh_candidates, lsh_candidates_datasketch
 from dedupe.documents import DEFAULT_FIELDS, iter_documents
-from dedupe.pipeline import prepare
+from dedupe.prepare import prepare
 from dedupe.signatures import permutations, signatures
 
 from .conftest import EXAMPLE, SNN, needs_corpus
@@ -59,67 +60,6 @@ def test_same_pairs_as_datasketch_on_random_signatures_with_planted_collisions(n
     assert np.array_equal(lsh_candidates(sigs, config), lsh_candidates_datasketch(sigs, config))
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.sets(st.integers(0, 400), max_size=120), min_size=2, max_size=12), st.integers(0, 2**32 - 1))
-def test_compiled_shared_counts_equal_exact_scores(sets: list[set[int]], seed: int) -> None:
-    from dedupe import _compiled
-    from dedupe.verify import score
-
-    if not _compiled.available():
-        pytest.skip("numba is not installed: the compiled merge walk is not built")
-    arrays = [np.array(sorted(s), dtype=np.uint32) for s in sets]
-    rng = np.random.default_rng(seed)
-    pairs = rng.integers(0, len(arrays), size=(50, 2)).astype(np.int64)
-    starts = np.concatenate(([0], np.cumsum([len(a) for a in arrays]))).astype(np.int64)
-    values = np.concatenate(arrays) if starts[-1] else np.empty(0, dtype=np.uint32)
-    got = _compiled.intersection_sizes(values, starts, pairs)
-    assert got.tolist() == [score(arrays[i], arrays[j]).shared for i, j in pairs]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.integers(1, 5), st.sampled_from([8, 40, 10_000]))
-def test_compiled_passage_alignment_equals_the_python_walk(seed: int, na: int, nb: int, alphabet: int) -> None:
-    # b is a edited (words replaced, stretches cut, others inserted), over a small or large
-    # alphabet: repeated shingles, broken diagonals and gaps of every size reach every branch.
-    from dedupe import _compiled
-    from dedupe.verify import Located, _runs
-
-    if not _compiled.available():
-        pytest.skip("numba is not installed: the compiled alignment is not built")
-    rng = np.random.default_rng(seed)
-    sa = rng.integers(0, alphabet, size=int(rng.integers(0, 150))).astype(np.uint32)
-    sb = sa.copy()
-    for _ in range(int(rng.integers(0, 6))):
-        cut = int(rng.integers(0, len(sb) + 1))
-        kind = rng.integers(0, 3)
-        if kind == 0 and len(sb):  # replace a few
-            sb[cut % len(sb) : cut % len(sb) + int(rng.integers(1, 12))] = rng.integers(0, alphabet)
-        elif kind == 1:  # delete a stretch
-            sb = np.delete(sb, np.arange(cut, min(len(sb), cut + int(rng.integers(1, 15)))))
-        else:  # insert a stretch
-            sb = np.insert(sb, cut, rng.integers(0, alphabet, size=int(rng.integers(1, 15))).astype(np.uint32))
-    common = np.intersect1d(sa, sb)
-    # Boilerplate removal can drop shared shingles from the sets: keep a random subset.
-    shared = common[rng.random(len(common)) < 0.9]
-    la = Located(np.zeros(len(sa), np.int32), np.zeros(len(sa), np.int32), np.zeros(len(sa), np.bool_), sa, na)
-    lb = Located(np.zeros(len(sb), np.int32), np.zeros(len(sb), np.int32), np.zeros(len(sb), np.bool_), sb, nb)
-    assert _runs(la, lb, shared, compiled=True) == _runs(la, lb, shared, compiled=False)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 400)), min_size=1, max_size=60))
-def test_relation_codes_equal_relation_of(triples: list[tuple[int, int, int]]) -> None:
-    # The scan classifies all candidates at once; the check classifies one pair at a time.
-    from dedupe.verify import RELATIONS, Scores, relation_codes, relation_of
-
-    config = Config()
-    rows = [(min(n, a, b), a, b) for n, a, b in triples]
-    shared, size_a, size_b = (np.array(col, dtype=np.int64) for col in zip(*rows))
-    codes = relation_codes(shared, size_a, size_b, config)
-    expected = [relation_of(Scores(n, a, b), config) for n, a, b in rows]
-    assert [RELATIONS[c] if c >= 0 else None for c in codes.tolist()] == expected
-
-
 @pytest.mark.parametrize("min_count", [1, 3])
 def test_tally_spilled_to_disk_counts_as_in_memory(min_count: int) -> None:
     from dedupe.candidates import _Tally
@@ -138,7 +78,7 @@ def test_tally_spilled_to_disk_counts_as_in_memory(min_count: int) -> None:
 
 def test_anchors_from_flat_sets_equal_anchors_from_arrays() -> None:
     from dedupe.candidates import anchor_codes, anchor_codes_of_sets
-    from dedupe.ragged import Ragged
+    from dedupe._infra.ragged import Ragged
 
     rng = np.random.default_rng(11)
     pool = rng.integers(0, 2**32, size=3_000, dtype=np.uint32)  # shared shingles make anchor groups
@@ -171,3 +111,13 @@ def test_anchor_codes_equal_brute_force() -> None:
     expected = sorted(a * len(sets) + b for (a, b), k in shared.items() if k >= config.anchor_min_shared)
     assert len(expected) > 20
     assert anchor_codes(sets, config).tolist() == expected
+
+
+def test_counted_is_np_unique_with_counts() -> None:
+    from dedupe._infra.counting import counted_in_place as _counted
+
+    values = np.random.default_rng(2).integers(0, 500, size=20_000).astype(np.uint32)
+    expected = np.unique(values, return_counts=True)
+    got = _counted(values.copy())
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    assert [len(x) for x in _counted(np.empty(0, dtype=np.uint32))] == [0, 0]

@@ -4,15 +4,14 @@ import json
 import re
 from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from dedupe.cli import main
 
+from .schemas import validate
 from .conftest import EXAMPLE, ROOT, SEED_000, SEED_003
 
-SCHEMA = json.loads((ROOT / "dedupe" / "schema" / "report.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture()
@@ -25,7 +24,7 @@ def test_scan_json_matches_schema_and_finds_the_seed_copies(runner: CliRunner, t
     result = runner.invoke(main, ["scan", str(EXAMPLE), "--format", "json", "--output", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text(encoding="utf-8"))
-    jsonschema.validate(report, SCHEMA)
+    validate(report, "report")
     pairs = {frozenset((p["a"], p["b"])): p for p in report["pairs"]}
     assert pairs[frozenset(("000_1d40cc6677096fc7.txt", "000_variant_spelling.txt"))]["jaccard"] == 1.0
     assert report["summary"]["scanned"] == 45
@@ -94,11 +93,15 @@ def test_compare_shows_relation_and_passages(runner: CliRunner) -> None:
     result = runner.invoke(main, ["compare", str(SEED_000), str(EXAMPLE / "000_reworded_copy.txt"), "--format", "json"])
     assert result.exit_code == 0, result.output
     pair = json.loads(result.stdout)
+    validate(pair, "compare")
     assert pair["relation"] in ("near_duplicate", "partial")
     assert pair["passages"] and pair["passages"][0]["a_text"]
     table = runner.invoke(main, ["compare", str(SEED_000), str(SEED_003)])
     assert table.exit_code == 0
     assert "unrelated" in table.stdout
+    unrelated = json.loads(runner.invoke(main, ["compare", str(SEED_000), str(SEED_003), "--format", "json"]).stdout)
+    validate(unrelated, "compare")
+    assert unrelated["relation"] == "unrelated" and unrelated["a"] == SEED_000.name
 
 
 def _commands() -> list[str]:
@@ -126,7 +129,9 @@ def test_provenance_command_on_the_seeds(runner: CliRunner) -> None:
     assert "anonymous sourcing" in table.stdout
     result = runner.invoke(main, ["provenance", str(SEED_000), "--format", "json"])
     assert result.exit_code == 0
-    (record,) = json.loads(result.stdout)
+    records = json.loads(result.stdout)
+    validate(records, "provenance")
+    (record,) = records
     assert record["citations"] == [] and record["stripped_credit"] is True
 
 

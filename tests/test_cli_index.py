@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from dedupe.cli import EXIT_VERDICT, main
 
-from .conftest import EXAMPLE, ROOT, SEED_000, SEED_003
+from .schemas import validate
+from .conftest import EXAMPLE, SEED_000, SEED_003
 
-CHECK_SCHEMA = json.loads((ROOT / "dedupe" / "schema" / "check.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -52,11 +51,11 @@ def test_check_the_seed_warns_with_passages(runner: CliRunner, index_url: str) -
     result = runner.invoke(main, ["check", str(SEED_000), "--index", index_url, "--format", "json"])
     assert result.exit_code == EXIT_VERDICT["warn"] == 10
     answer = json.loads(result.stdout)
-    jsonschema.validate(answer, CHECK_SCHEMA)
+    validate(answer, "check")
     assert answer["verdict"] == "warn"
     assert {m["id"] for m in answer["matches"]} >= {"000_variant_spelling.txt", "000_reworded_copy.txt"}
     first = answer["matches"][0]
-    assert first["passages"] and first["passages"][0]["article_text"] in SEED_000.read_text(encoding="utf-8")
+    assert first["passages"] and first["passages"][0]["a_text"] in SEED_000.read_text(encoding="utf-8")
     assert {r["rule"] for r in answer["reasons"]} >= {"uncredited_copy", "scraper_markers", "stripped_credit"}
 
 
@@ -125,3 +124,23 @@ def test_no_text_keeps_text_out(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(main, ["index", "add", str(EXAMPLE), "--index", url, "--no-text", "--quiet"]).exit_code == 0
     stats = json.loads(runner.invoke(main, ["index", "stats", "--index", url, "--format", "json"]).stdout)
     assert stats["with_text"] == 0 and stats["articles"] == 45
+
+
+def test_index_add_with_a_policy_files_outletless_articles_under_its_outlet(runner: CliRunner, tmp_path: Path) -> None:
+    """`index add --policy` stores what `PUT /v1/articles` stores: an article with no outlet is
+    the policy's outlet's, so that outlet's later duplicate of it blocks."""
+    policy = tmp_path / "dedupe.toml"
+    policy.write_text('[check]\noutlet = "alyaum"\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    added = runner.invoke(main, ["index", "add", str(SEED_003), "--index", url, "--policy", str(policy), "--quiet"])
+    assert added.exit_code == 0, added.output
+    stats = json.loads(runner.invoke(main, ["index", "stats", "--index", url, "--format", "json"]).stdout)
+    assert stats["outlets"] == {"alyaum": 1}
+    copy = tmp_path / "copy.txt"  # another name: another id, so not taken for an update of the stored article
+    copy.write_text(SEED_003.read_text(encoding="utf-8"), encoding="utf-8")
+    blocked = runner.invoke(main, ["check", str(copy), "--index", url, "--policy", str(policy), "--format", "json"])
+    assert blocked.exit_code == EXIT_VERDICT["block"], blocked.output
+    assert [r["rule"] for r in json.loads(blocked.stdout)["reasons"]][0] == "own_duplicate"
+    plain = tmp_path / "plain.db"
+    runner.invoke(main, ["index", "add", str(SEED_003), "--index", f"sqlite:///{plain}", "--quiet"])
+    assert json.loads(runner.invoke(main, ["index", "stats", "--index", f"sqlite:///{plain}", "--format", "json"]).stdout)["outlets"] == {"": 1}

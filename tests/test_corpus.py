@@ -13,11 +13,12 @@ from dedupe.candidates import anchor_candidates, anchors_of, lsh_candidates
 from dedupe.documents import iter_documents
 from dedupe.errors import DocumentSkipped
 from dedupe.models import Report
-from dedupe.pipeline import prepare
+from dedupe.prepare import prepare
 from dedupe.shingles import TokenHasher
 from dedupe.signatures import permutations, signatures
 
 from .conftest import FIXTURES, SNN, needs_corpus
+from .test_origin import assert_originals_agree_with_links
 
 pytestmark = [needs_corpus(SNN), pytest.mark.corpus]
 
@@ -101,6 +102,10 @@ def test_clusters_have_an_original_and_verified_edges(spa_days_report: Report) -
         edges = sum(len(m.edges) for m in cluster.members) // 2
         assert len(cluster.members) - 1 <= edges  # connected through verified pairs only
         assert cluster.density == pytest.approx(edges / (len(cluster.members) * (len(cluster.members) - 1) / 2))
-        dates = [m.date for m in cluster.members if m.date is not None]
-        if dates and cluster.members[0].date is not None:
-            assert cluster.members[0].date == min(dates)
+        # The original is the SPA item when the cluster holds one, else the earliest member.
+        wire = [m for m in cluster.members if m.outlet == "was"]
+        first = wire or [m for m in cluster.members if m.date is not None] or list(cluster.members)
+        if cluster.members[0].date is not None:
+            assert cluster.members[0].date == min(m.date for m in first if m.date is not None)
+        assert (cluster.members[0].outlet == "was") == bool(wire)
+    assert_originals_agree_with_links(spa_days_report)

@@ -127,9 +127,9 @@ def test_the_scraped_seed_warns_with_its_copies_and_the_shared_passages(service:
     assert by_id[SEED_ID].passages and all(p in article["text"] for p in by_id[SEED_ID].passages)
     raw_match = next(m for m in d.raw["matches"] if m["id"] == SEED_ID)
     for passage in raw_match["passages"]:
-        span = passage["article"]
+        span = passage["a"]
         assert span["field"] == "text"
-        assert article["text"][span["start"] : span["end"]] == passage["article_text"]
+        assert article["text"][span["start"] : span["end"]] == passage["a_text"]
     assert d.summary(limit=2).endswith(f"and {len(d.messages) - 2} more")
 
 

@@ -96,16 +96,11 @@ def test_letters_whose_case_fold_never_settles_under_nfkc(text: str) -> None:
 @given(st.one_of(st.text(max_size=80), arabicish))
 def test_raw_word_spans_by_arrays_equal_the_regex(text: str) -> None:
     # Long texts find their raw words with per-code-point classes instead of the regex: the
-    # spans must be the regex's, for any text (the threshold is lowered to reach short ones).
+    # spans must be the regex's, for any text (forced here on short ones too).
     import importlib
 
     nz = importlib.import_module("dedupe.normalize")  # the package's `normalize` is the function
 
     expected = [m.span() for m in nz._RAW_WORD.finditer(text)]
-    saved = nz._ARRAY_SPANS_MIN
-    nz._ARRAY_SPANS_MIN = 0
-    try:
-        starts, ends = nz._raw_word_spans(text)
-    finally:
-        nz._ARRAY_SPANS_MIN = saved
+    starts, ends = nz._raw_word_spans(text, by_arrays=True)
     assert list(zip(starts, ends)) == expected

@@ -12,6 +12,7 @@ import pytest
 from dedupe import ConfigError, Document, Policy, check, index_documents, load_policy, open_index
 from dedupe.documents import DEFAULT_FIELDS, iter_documents
 from dedupe.index import Index
+from dedupe.models import Finding, Match
 from dedupe.policy import RULES, strictest
 
 from .conftest import EXAMPLE
@@ -170,3 +171,42 @@ def test_a_missing_policy_file_is_an_error_but_no_file_means_defaults(tmp_path: 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DEDUPE_POLICY", raising=False)
     assert load_policy() == Policy()
+
+
+# ------------------------------------------------------------------------------------ rules
+
+
+def test_an_article_is_for_its_own_outlet_else_the_policys() -> None:
+    policy = Policy(outlet="alyaum")
+    assert policy.outlet_for(Document("a", "نص", outlet="okaz")) == "okaz"
+    assert policy.outlet_for(Document("a", "نص")) == "alyaum"
+    assert Policy().outlet_for(Document("a", "نص")) == ""
+
+
+def _match(relation: str, *, same: bool = False, credited: bool = False) -> Match:
+    return Match("m", "عنوان", "okaz", None, "", relation, 0.9, 0.9, 0.9, 50, same, credited, (), ("okaz",))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("relation", "same", "wire", "credited", "rule"),
+    [
+        pytest.param("duplicate", True, False, True, "own_duplicate", id="own-duplicate"),
+        pytest.param("near_duplicate", True, True, True, "own_near_duplicate", id="own-rewrite-even-of-wire"),
+        pytest.param("partial", True, False, True, "own_partial", id="own-passage"),
+        pytest.param("duplicate", False, True, False, "uncredited_wire", id="uncredited-wire"),
+        pytest.param("partial", False, True, True, "credited_wire", id="credited-wire"),
+        pytest.param("near_duplicate", False, False, False, "uncredited_copy", id="uncredited-copy"),
+        pytest.param("duplicate", False, False, True, "credited_copy", id="credited-copy"),
+        pytest.param("template", False, True, False, "template", id="template-whatever-the-rest"),
+    ],
+)
+def test_each_match_answers_to_one_rule(relation: str, same: bool, wire: bool, credited: bool, rule: str) -> None:
+    assert Policy().rule_for(_match(relation, same=same, credited=credited), wire) == rule
+
+
+def test_reasons_come_strictest_first_and_name_the_sources() -> None:
+    policy = Policy(rules={**RULES, "uncredited_copy": "block"})
+    reasons = policy.reasons([(_match("partial", credited=True), True), (_match("near_duplicate"), False)], [Finding("scraper_marker", "x")])
+    assert [(r.rule, r.verdict) for r in reasons] == [("uncredited_copy", "block"), ("scraper_markers", "warn"), ("credited_wire", "pass")]
+    assert reasons[0].message == "reuses okaz article m without crediting okaz"
+    assert policy.reasons([(_match("partial"), False)], []) and not Policy(min_relation="duplicate").reasons([(_match("partial"), False)], [])

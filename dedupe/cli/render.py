@@ -112,9 +112,9 @@ def render_report(report: Report, console: Console, top: int = 10) -> None:
         console.print(table)
 
 
-def render_pair(pair: Pair | None, a_id: str, b_id: str, console: Console) -> None:
-    if pair is None:
-        console.print(f"{escape(a_id)} and {escape(b_id)} share no shingles: unrelated.")
+def render_pair(pair: Pair, console: Console) -> None:
+    if pair.shared_shingles == 0:
+        console.print(f"{escape(pair.a)} and {escape(pair.b)} share no shingles: unrelated.")
         return
     table = Table(show_header=False, box=None)
     table.add_column("what")

@@ -1,4 +1,5 @@
-"""What every index backend stores and answers, and the one record layout they share.
+"""What every index backend stores and answers (the stored record layout is in
+:mod:`dedupe.index.codec`).
 
 An index is a durable store of articles (metadata, shingle set, signature, citations and,
 unless kept out, raw text) plus two lookup tables built from them: LSH band keys and anchors.
@@ -12,24 +13,17 @@ Backends implement storage only; cleaning, hashing, verification and the verdict
 from __future__ import annotations
 
 import json
-import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
-from .. import __version__
+from .._version import __version__
 from ..config import Config
 from ..errors import IndexIncompatible
 from ..models import IndexedArticle, IndexStats
-from ..report import finding_from_dict, finding_to_dict, provenance_from_dict, provenance_to_dict
 
-__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "decode_article", "encode_article"]
+__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta"]
 
 SCHEMA_VERSION = 1
 """Version of the stored layout. Raise it when the layout changes, and give each backend a
@@ -104,63 +98,6 @@ class IndexMeta:
                 f"anchor_modulus={stored.anchor_modulus}) than asked for: open it without those options, or build a new index"
             )
         return wanted
-
-
-def _array_bytes(a: npt.NDArray[Any]) -> bytes:
-    return np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
-
-
-def encode_article(entry: Entry, *, keep_text: bool) -> dict[str, Any]:
-    """The stored fields of one entry (bytes for arrays and text, str or int otherwise)."""
-    a = entry.article
-    meta = {
-        "id": a.id, "title": a.title, "outlet": a.outlet, "date": a.date.isoformat() if a.date else None,
-        "author": a.author, "url": a.url, "origin": a.origin, "content_hash": a.content_hash,
-        "tokens": a.tokens, "weekdays": a.weekdays, "title_in_text": a.title_in_text,
-        "provenance": provenance_to_dict(a.provenance),
-        "findings": [finding_to_dict(f) for f in a.findings],
-    }
-    return {
-        "meta": json.dumps(meta, ensure_ascii=False),
-        "shingles": _array_bytes(a.shingles.astype(np.uint32, copy=False)),
-        "numbers": _array_bytes(a.numbers.astype(np.uint64, copy=False)),
-        "signature": _array_bytes(a.signature.astype(np.uint32, copy=False)),
-        "band_keys": np.asarray(entry.band_keys, dtype="<i8").tobytes(),
-        "anchors": np.asarray(entry.anchors, dtype="<u4").tobytes(),
-        "text": zlib.compress(a.text.encode("utf-8"), 1) if keep_text and a.text is not None else None,
-    }
-
-
-def decode_article(fields: Mapping[str, Any], *, with_text: bool) -> IndexedArticle:
-    meta = json.loads(fields["meta"])
-    raw_text = fields.get("text") if with_text else None
-    return IndexedArticle(
-        id=meta["id"],
-        title=meta["title"],
-        outlet=meta["outlet"],
-        date=datetime.fromisoformat(meta["date"]) if meta["date"] else None,
-        author=meta["author"],
-        url=meta["url"],
-        origin=meta["origin"],
-        content_hash=meta["content_hash"],
-        tokens=int(meta["tokens"]),
-        shingles=np.frombuffer(fields["shingles"], dtype="<u4").astype(np.uint32),
-        numbers=np.frombuffer(fields["numbers"], dtype="<u8").astype(np.uint64),
-        weekdays=int(meta["weekdays"]),
-        signature=np.frombuffer(fields["signature"], dtype="<u4").astype(np.uint32),
-        provenance=provenance_from_dict(meta["provenance"]),
-        findings=tuple(finding_from_dict(f) for f in meta["findings"]),
-        text=zlib.decompress(raw_text).decode("utf-8") if raw_text else None,
-        title_in_text=bool(meta.get("title_in_text", False)),
-    )
-
-
-def stored_keys(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:
-    """The band keys and anchors a stored article was filed under."""
-    return (
-        np.frombuffer(fields["band_keys"], dtype="<i8").tolist(),
-        np.frombuffer(fields["anchors"], dtype="<u4").tolist(),
-    )
 
 
 class Index(ABC):

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..config import Config
 from ..models import IndexedArticle, IndexStats
-from .base import Entry, Index, IndexMeta, decode_article, encode_article, outlet_counts, stored_keys
+from .base import Entry, Index, IndexMeta, outlet_counts
+from .codec import decode_article, encode_article, stored_keys
 
 __all__ = ["MemoryIndex"]
 

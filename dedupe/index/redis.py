@@ -22,9 +22,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..config import Config
-from ..errors import IndexIncompatible, IndexUnavailable
+from ..errors import IndexIncompatible, IndexUnavailable, MissingExtra
 from ..models import IndexedArticle, IndexStats
-from .base import Entry, Index, IndexMeta, decode_article, encode_article, outlet_counts, stored_keys
+from .base import Entry, Index, IndexMeta, outlet_counts
+from .codec import decode_article, encode_article, stored_keys
 
 __all__ = ["RedisIndex"]
 
@@ -35,7 +36,7 @@ def _redis() -> Any:
     try:
         import redis
     except ImportError:
-        raise IndexUnavailable("the Redis index needs the redis package: pip install 'dedupe-arabic-news[redis]'") from None
+        raise MissingExtra("the Redis index", "redis") from None
     return redis
 
 

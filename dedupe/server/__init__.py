@@ -10,8 +10,10 @@ GET      ``/openapi.json``         the OpenAPI document (``/docs`` renders it)
 =======  ========================  =============================================================
 
 Every error has one JSON shape: ``{"error": {"status": 422, "code": "...", "message": "..."}}``.
-Bad input is always a 4xx with a message, never a 500. With a token (``DEDUPE_API_TOKEN``),
-``/v1/`` requires ``Authorization: Bearer <token>``.
+A library error is answered with the status and code its class names
+(:class:`dedupe.errors.DedupeError`), in one handler; the service's own refusals are
+:class:`ServiceError`. Bad input is always a 4xx with a message, never a 500. With a token
+(``DEDUPE_API_TOKEN``), ``/v1/`` requires ``Authorization: Bearer <token>``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 try:
@@ -29,17 +32,20 @@ try:
     from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError("the HTTP service needs its extra: pip install 'dedupe-arabic-news[server]'") from exc
+    from ..errors import MissingExtra
 
-from .. import __version__
+    raise MissingExtra("the HTTP service", "server") from exc
+
+from .._version import __version__
 from ..documents import document_from_record
-from ..errors import ArticleNotFound, DedupeError, IndexIncompatible, IndexUnavailable, InputError
+from ..errors import ArticleNotFound, DedupeError, InputError
 from ..index import Index, open_index
+from ..index.codec import content_hash
 from ..models import InputProblem
-from ..pipeline import check, content_hash, index_documents
+from ..pipeline import check, index_documents
 from ..policy import Policy, load_policy
 from ..provenance import Registry, default_registry
-from ..report import add_result_to_dict, article_to_dict, check_to_dict
+from ..report import article_to_dict, check_to_dict, put_answer
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app", "create_app_from_env"]
 
@@ -67,10 +73,13 @@ class ArticleIn(BaseModel):
     url: StrictStr = ""
 
 
-class ApiError(Exception):
+class ServiceError(DedupeError):
+    """A refusal of the service's own (a bad token, an id that differs from the path's, an
+    article too short to index), with its status and code."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.error_code = status, code
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -192,30 +201,25 @@ def create_app(
         given = request.headers.get("authorization", "")
         scheme, _, value = given.partition(" ")
         if scheme.lower() != "bearer" or not secrets.compare_digest(value.strip().encode(), token.encode()):
-            raise ApiError(401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <token>)")
+            raise ServiceError(401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <token>)")
 
     def document(body: ArticleIn, article_id: str | None = None, outlet: str | None = None) -> Any:
         record = body.model_dump(exclude_none=True)
         if article_id is not None:
             if "id" in record and str(record["id"]) != article_id:
-                raise ApiError(422, "invalid_article", f"the body's id {record['id']!r} differs from the path's {article_id!r}")
+                raise ServiceError(422, "invalid_article", f"the body's id {record['id']!r} differs from the path's {article_id!r}")
             record["id"] = article_id
-        if not record.get("outlet") and (outlet or policy.outlet):
-            record["outlet"] = outlet or policy.outlet
+        if not record.get("outlet") and outlet:
+            record["outlet"] = outlet
         warnings: list[InputProblem] = []
         try:
             doc = document_from_record(record, fallback_id=article_id or "article", on_problem=warnings.append)
         except InputError as exc:
-            raise ApiError(422, "invalid_article", exc.reason.removesuffix("; record skipped")) from exc
+            raise ServiceError(422, exc.code, exc.reason.removesuffix("; record skipped")) from exc
         for w in warnings:
             # A date that cannot be read would be dropped silently: refuse it instead.
-            raise ApiError(422, "invalid_article", w.message.removeprefix("<request>: ").replace("; document kept with no date", ""))
+            raise ServiceError(422, "invalid_article", w.message.removeprefix("<request>: ").replace("; document kept with no date", ""))
         return doc
-
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _error_response(exc.status, exc.code, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -223,25 +227,18 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
-            # A body the JSON parser cannot even decode (not UTF-8, say).
+        if exc.status_code == 400:
+            # The only 400 the framework raises itself: a body it cannot even decode (not UTF-8, say).
             return _error_response(400, "malformed_json", "malformed JSON body: not UTF-8 JSON text")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error_response(exc.status_code, code, str(exc.detail))
 
-    @app.exception_handler(IndexUnavailable)
-    async def unavailable(request: Request, exc: IndexUnavailable) -> JSONResponse:
-        return _error_response(503, "index_unavailable", str(exc))
-
     @app.exception_handler(DedupeError)
     async def dedupe_error(request: Request, exc: DedupeError) -> JSONResponse:
-        if isinstance(exc, ArticleNotFound):
-            return _error_response(404, "unknown_article", str(exc))
-        if isinstance(exc, IndexIncompatible):
-            return _error_response(503, "index_incompatible", str(exc))
-        if isinstance(exc, InputError):
-            return _error_response(422, "nothing_to_check" if "nothing to check" in exc.reason else "invalid_article", exc.reason)
-        return _error_response(422, "invalid_article", str(exc))
+        if isinstance(exc, ServiceError):
+            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+            return _error_response(exc.status, exc.error_code, str(exc), headers)
+        return _error_response(exc.http_status, exc.code, exc.detail())
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -266,14 +263,12 @@ def create_app(
         changes nothing; other content replaces it). Without an outlet in the body, ``?outlet=``
         or the policy's ``check.outlet`` is stored, so the outlet's later duplicates are caught."""
         doc = document(body, article_id, outlet)
+        doc = replace(doc, outlet=policy.outlet_for(doc))  # stored as a check would take it
         result = index_documents([doc], current_index(), registry=registry, keep_text=text)
         if result.skipped:
-            raise ApiError(422, "not_indexable", f"article not indexed: {result.skipped[0][1]}")
+            raise ServiceError(422, "not_indexable", f"article not indexed: {result.skipped[0][1]}")
         status = "added" if result.added else "replaced" if result.replaced else "unchanged"
-        return JSONResponse(
-            {"id": article_id, "status": status, "content_hash": content_hash(doc), **add_result_to_dict(result)},
-            status_code=201 if status == "added" else 200,
-        )
+        return JSONResponse(put_answer(article_id, status, content_hash(doc), result), status_code=201 if status == "added" else 200)
 
     @app.get("/v1/articles/{article_id:path}", dependencies=[Depends(authorized)])
     def get_article(article_id: str, text: bool = True) -> dict[str, Any]:

@@ -113,7 +113,7 @@ class MatchSummary:
             jaccard=float(m.get("jaccard") or 0.0),
             same_outlet=bool(m.get("same_outlet")),
             credited=bool(m.get("credited")),
-            passages=tuple(str(p.get("article_text", "")) for p in m.get("passages") or () if isinstance(p, Mapping)),
+            passages=tuple(str(p.get("a_text", "")) for p in m.get("passages") or () if isinstance(p, Mapping)),
         )
 
 

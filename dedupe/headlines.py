@@ -1,28 +1,16 @@
-"""Clusters of verified pairs, and headlines shared by different documents."""
+"""Headlines shared by different documents: equal after normalization, or nearly so (a
+spelling variant, the spacing), grouped; "stocks open higher" and "stocks open lower" stay apart."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from .models import Cluster, ClusterMember, Edge, HeadlineGroup, Pair
+from .models import HeadlineGroup
 
-__all__ = ["AGENCY_OUTLETS", "build_clusters", "headline_groups", "near_identical"]
-
-CLUSTER_RELATIONS = frozenset({"duplicate", "near_duplicate"})
-# Outlet codes of wire agencies: their own item is the likely original of a same-time copy.
-AGENCY_OUTLETS = frozenset({"was", "spa", "reuters", "afp", "ap", "qna", "wam", "kuna", "bna", "ona", "mena", "anadolu", "dpa"})
-
-_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
-
-
-def _date_key(d: datetime | None) -> datetime:
-    if d is None:
-        return _FAR_FUTURE
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+__all__ = ["headline_groups", "near_identical"]
 
 
 class _UnionFind:
@@ -41,72 +29,6 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def build_clusters(
-    pairs: Iterable[Pair],
-    meta: Callable[[str], tuple[str, datetime | None]],
-    min_linkage: float = 0.5,
-) -> list[Cluster]:
-    """Groups of documents joined by duplicate and near-duplicate pairs, guarded against chaining.
-
-    Pairs are taken strongest first. Two groups merge only through a verified pair, and only
-    when at least ``min_linkage`` of all the pairs across them are verified too (average
-    linkage on the verified graph): a chain A~B~C~D of rewrites, or a formula shared by many
-    different announcements, stops growing instead of swallowing everything it touches. A
-    verified pair that was not allowed to merge is kept: each side lists the other in
-    ``linked``. Every member lists its own edges inside the group. Partial pairs link different
-    stories (a story stitched from several wire items) and never merge; they are listed as
-    ``partial_links``. ``meta(id)`` gives ``(outlet, date)``.
-    """
-    uf = _UnionFind()
-    neighbours: dict[str, dict[str, Edge]] = defaultdict(dict)
-    partial: dict[str, set[str]] = defaultdict(set)
-    strong: list[tuple[float, str, str]] = []  # not the pairs themselves: they may carry passages
-    for p in pairs:
-        if p.relation in CLUSTER_RELATIONS:
-            neighbours[p.a][p.b] = Edge(p.b, p.relation, p.jaccard)
-            neighbours[p.b][p.a] = Edge(p.a, p.relation, p.jaccard)
-            strong.append((p.jaccard, p.a, p.b))
-        elif p.relation == "partial":
-            partial[p.a].add(p.b)
-            partial[p.b].add(p.a)
-    groups: dict[str, list[str]] = {node: [node] for node in neighbours}
-    for _, a, b in sorted(strong, key=lambda t: (-t[0], t[1], t[2])):
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb:
-            continue
-        small, big = (ra, rb) if len(groups[ra]) <= len(groups[rb]) else (rb, ra)
-        cross = sum(1 for m in groups[small] for other in neighbours[m] if uf.find(other) == big)
-        if cross < min_linkage * len(groups[small]) * len(groups[big]):
-            continue
-        uf.union(ra, rb)
-        root = uf.find(ra)
-        merged = groups.pop(small) + groups.pop(big)
-        groups[root] = merged
-
-    def origin_key(doc_id: str) -> tuple[datetime, int, str]:
-        outlet, date = meta(doc_id)
-        return (_date_key(date), 0 if outlet.lower() in AGENCY_OUTLETS else 1, doc_id)
-
-    clusters = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=origin_key)
-        member_set = set(members)
-        links = sorted({other for m in members for other in partial.get(m, ()) if other not in member_set})
-        linked = sorted({other for m in members for other in neighbours[m] if other not in member_set})
-        cluster_members = tuple(
-            ClusterMember(
-                m, meta(m)[0], meta(m)[1],
-                tuple(sorted((e for o, e in neighbours[m].items() if o in member_set), key=lambda e: (-e.jaccard, e.other))),
-            )
-            for m in members
-        )
-        clusters.append(Cluster(0, members[0], cluster_members, tuple(links), tuple(linked)))
-    clusters.sort(key=lambda c: (-len(c.members), c.original))
-    return [Cluster(i + 1, c.original, c.members, c.partial_links, c.linked) for i, c in enumerate(clusters)]
 
 
 # Two words this similar (rapidfuzz ratio) are spellings of one word: ترمب/ترامب, الاميركي/الامريكي.

@@ -3,25 +3,23 @@
 A pair with its passages carries excerpts of both texts: a large corpus yields millions of
 pairs and gigabytes of excerpts. :class:`PairStore` writes each pair to a temporary file as it
 is verified and keeps in memory only its place in the file and its sort key (about 28 bytes a
-pair). It reads as a sequence in report order (Jaccard descending, then the two ids), one
+pair while adding, 24 once sealed). It reads as a sequence in report order (Jaccard descending, then the two ids), one
 pair at a time, for clustering, links and the report writers.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
+from ..models import Pair
 from .lazy import LazySequence
-from .models import Pair
+from .records import RecordFile
 
 __all__ = ["PairStore"]
 
@@ -35,24 +33,17 @@ class PairStore(LazySequence[Pair]):
     """
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="dedupe-pairs-")
-        self._offsets = array("q")
-        self._lengths = array("i")
+        self._file = RecordFile("dedupe-pairs-")
         self._jaccard = array("i")  # in units of 1/10,000: pairs carry it rounded to 4 places
         self._rank_a = array("i")
         self._rank_b = array("i")
-        self._end = 0
         self._order: npt.NDArray[np.int64] | None = None
         self._relations: Counter[str] = Counter()
 
     def add(self, pair: Pair, rank_a: int, rank_b: int) -> None:
         if self._order is not None:
             raise RuntimeError("the pair store is sealed")
-        data = pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(data)
-        self._offsets.append(self._end)
-        self._lengths.append(len(data))
-        self._end += len(data)
+        self._file.append(pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL))
         self._jaccard.append(round(pair.jaccard * 10_000))
         self._rank_a.append(rank_a)
         self._rank_b.append(rank_b)
@@ -61,7 +52,6 @@ class PairStore(LazySequence[Pair]):
     def seal(self) -> PairStore:
         """Finish adding: sort, and open for reading."""
         if self._order is None:
-            self._file.flush()
             jaccard = np.array(self._jaccard, dtype=np.int64)
             rank_a = np.array(self._rank_a, dtype=np.int64)
             rank_b = np.array(self._rank_b, dtype=np.int64)
@@ -82,17 +72,11 @@ class PairStore(LazySequence[Pair]):
         return Counter(self._relations)
 
     def _read(self, k: int) -> Pair:
-        offset, length = self._offsets[k], self._lengths[k]
-        if hasattr(os, "pread"):
-            data = os.pread(self._file.fileno(), length, offset)
-        else:  # no pread (Windows)
-            self._file.seek(offset)
-            data = self._file.read(length)
-        pair: Pair = pickle.loads(data)
+        pair: Pair = pickle.loads(self._file.read(k))
         return pair
 
     def __len__(self) -> int:
-        return len(self._offsets)
+        return len(self._file)
 
     def _item(self, index: int) -> Pair:
         return self._read(int(self.order[index]))

@@ -1,0 +1,240 @@
+"""Wiring of the pre-publish path: file articles in a persistent index (:func:`index_documents`)
+and check one against it before it is published (:func:`check`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+import numpy as np
+
+from ..candidates import anchors_of, band_keys
+from ..config import Config
+from ..errors import DocumentSkipped, NothingToCheck
+from ..facts import NumberFacts
+from ..index import Entry, Index
+from ..index.codec import content_hash
+from ..locate import locate
+from ..models import AddResult, CheckResult, Document, IndexedArticle, Match, Passage, Provenance
+from ..passages import passages
+from ..policy import Policy, is_wire, same_outlet, strictest
+from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
+from ..provenance import Registry, article_info, credit_for, default_registry
+from ..relations import by_code, kind, strength
+from ..signatures import permutations, signatures
+from ..verify import relations, score
+
+from .scan import Progress, no_progress, registry_is_agency
+
+__all__ = ["check", "index_documents"]
+
+
+def _entries(done: list[tuple[Document, Prepared]], config: Config) -> list[Entry]:
+    sigs = signatures([p.shingles for _, p in done], permutations(config.num_perm, config.seed))
+    out = []
+    for (doc, p), sig in zip(done, sigs):
+        article = IndexedArticle(
+            doc.id, doc.title, doc.outlet, doc.date, doc.author, doc.url, doc.origin, content_hash(doc),
+            p.tokens, p.shingles, p.numbers, p.weekdays, sig, p.provenance or Provenance(), p.findings, doc.text,
+            doc.title_in_text,
+        )
+        out.append(Entry(article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist()))
+    return out
+
+
+def index_documents(
+    documents: Iterable[Document],
+    index: Index,
+    *,
+    jobs: int = 1,
+    registry: Registry | None = None,
+    policy: Policy | None = None,
+    progress: Progress | None = None,
+    batch: int = 500,
+    keep_text: bool = True,
+    force: bool = False,
+    on_commit: Callable[[AddResult], None] | None = None,
+) -> AddResult:
+    """Clean, hash and file documents in ``index``, ``batch`` at a time, each batch in one
+    atomic write; ``on_commit`` hears of each batch once it is durable. A document without an
+    outlet is filed under ``policy``'s (:meth:`~dedupe.policy.Policy.outlet_for`), as a check
+    of it would take it.
+
+    A document whose id is stored with the same content is left as it is (``unchanged``)
+    unless ``force``: running the same add again after an interruption resumes it. An id
+    stored with other content is replaced.
+    """
+    registry = registry or default_registry()
+    progress = progress or no_progress
+    config = index.config
+    totals = AddResult()
+    pending_unchanged: list[str] = []
+
+    def with_outlets(docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            outlet = policy.outlet_for(doc) if policy is not None else doc.outlet
+            yield doc if outlet == doc.outlet else replace(doc, outlet=outlet)
+
+    def needing_work() -> Iterator[Document]:
+        chunk: list[Document] = []
+
+        def flush() -> Iterator[Document]:
+            stored = {} if force else index.content_hashes(d.id for d in chunk)
+            for d in chunk:
+                if stored.get(d.id) == content_hash(d):
+                    pending_unchanged.append(d.id)
+                else:
+                    yield d
+
+        for doc in with_outlets(documents):
+            chunk.append(doc)
+            if len(chunk) >= batch:
+                yield from flush()
+                chunk = []
+        if chunk:
+            yield from flush()
+
+    done: list[tuple[Document, Prepared]] = []
+    skipped: list[tuple[str, str]] = []
+    seen = 0
+
+    def commit() -> None:
+        nonlocal totals, done, skipped
+        entries = _entries(done, config) if done else []
+        replaced = set(index.put(entries, keep_text=keep_text)) if entries else set()
+        result = AddResult(
+            tuple(e.article.id for e in entries if e.article.id not in replaced),
+            tuple(e.article.id for e in entries if e.article.id in replaced),
+            tuple(pending_unchanged),
+            tuple(skipped),
+        )
+        pending_unchanged.clear()
+        done, skipped = [], []
+        totals = AddResult(
+            totals.added + result.added, totals.replaced + result.replaced,
+            totals.unchanged + result.unchanged, totals.skipped + result.skipped,
+        )
+        if on_commit is not None:
+            on_commit(result)
+
+    for doc, outcome in prepared_stream(needing_work(), config, jobs, registry):
+        seen += 1
+        if isinstance(outcome, DocumentSkipped):
+            skipped.append((doc.id, str(outcome)))
+        else:
+            done.append((doc, outcome))
+        if len(done) + len(skipped) >= batch:
+            commit()
+            progress("index", seen + len(totals.unchanged), None)
+    if done or skipped or pending_unchanged:
+        commit()
+    progress("index", seen + len(totals.unchanged), seen + len(totals.unchanged))
+    return totals
+
+
+def _document_of(article: IndexedArticle) -> Document:
+    return Document(
+        article.id, article.text or "", article.title, article.date, article.outlet, article.author, article.url,
+        article.origin, article.title_in_text,
+    )
+
+
+def check(
+    doc: Document,
+    index: Index,
+    policy: Policy | None = None,
+    *,
+    registry: Registry | None = None,
+    with_passages: bool = True,
+) -> CheckResult:
+    """May ``doc`` be published as it is? Match it against ``index`` and answer with the
+    policy's verdict, the matched articles (with passages in both texts), the article's own
+    citations and its uncredited reuse. ``doc`` is not added to the index; if its id is
+    already there (an update of a published article), it is not matched against itself.
+
+    Raises :class:`~dedupe.errors.NothingToCheck` when the article has nothing to check (empty,
+    too short or too large).
+    """
+    policy = policy or Policy()
+    registry = registry or default_registry()
+    config = index.config
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    hasher = worker_hasher()
+    want_passages = with_passages and bool(policy.passages) and bool(config.max_passages)
+    try:
+        prepared = prepare(doc, config, hasher, registry, locate_tokens=want_passages)
+    except DocumentSkipped as skip:
+        raise NothingToCheck(f"nothing to check: {skip.reason.replace('_', ' ')} ({skip.why})", path=doc.origin or None) from skip
+    sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
+    timings["prepare"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    by_band, by_anchor = index.lookup(
+        band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(prepared.shingles, config.anchor_modulus).tolist(),
+        config.anchor_max_docs,
+    )
+    candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared}) - {doc.id}
+    stored = list(index.get_many(sorted(candidates)).values())
+    size = len(index)
+    timings["lookup"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    outlet = policy.outlet_for(doc)
+    prov = prepared.provenance or Provenance()
+    mine = article_info(prov, outlet, doc.date, registry)
+    # Document 0 is the checked article, 1… the stored ones: one relation function for all of them.
+    scores = [score(prepared.shingles, article.shingles) for article in stored]
+    codes = relations(
+        np.array([s.shared for s in scores], dtype=np.int64), np.zeros(len(stored), np.int64), np.arange(1, len(stored) + 1),
+        np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64),
+        np.array([prepared.weekdays, *(a.weekdays for a in stored)], dtype=np.int64),
+        NumberFacts([prepared.numbers, *(a.numbers for a in stored)], size, config), config,
+    )
+    found: list[tuple[Match, bool]] = []
+    for article, s, code in zip(stored, scores, codes.tolist()):
+        if code < 0:
+            continue
+        theirs = article_info(article.provenance, article.outlet, article.date, registry)
+        credited, credit, creditable = credit_for(mine, theirs, registry_is_agency(registry))
+        same = same_outlet(outlet, article.outlet, mine.outlet_source, theirs.outlet_source)
+        match = Match(
+            article.id, article.title, article.outlet, article.date, article.url, by_code(code).name,
+            round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4), s.shared,
+            same, credited or same, credit, creditable,
+        )
+        found.append((match, is_wire(theirs, registry)))
+    found.sort(key=lambda m: (-strength(m[0].relation), -max(m[0].containment_in_match, m[0].containment_of_match), m[0].id))
+    found = found[: policy.max_matches]
+    timings["verify"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    if want_passages and prepared.located is not None:
+        found = _with_passages(found, doc, prepared, index, policy, config)
+    timings["passages"] = time.perf_counter() - clock
+
+    reasons = policy.reasons(found, prepared.findings)
+    return CheckResult(
+        doc.id, strictest(r.verdict for r in reasons), reasons, tuple(m for m, _ in found), prov,
+        prepared.findings, len(candidates), size, {k: round(v, 6) for k, v in timings.items()},
+    )
+
+
+def _with_passages(
+    found: list[tuple[Match, bool]], doc: Document, prepared: Prepared, index: Index, policy: Policy, config: Config,
+) -> list[tuple[Match, bool]]:
+    """The matches with their shared passages, for the ``policy.passages`` strongest reuse matches."""
+    assert prepared.located is not None
+    hasher = worker_hasher()
+    with_text = [m.id for m, _ in found if kind(m.relation).reuse][: policy.passages]
+    texts = index.get_many(with_text, text=True)
+    shown: dict[str, tuple[Passage, ...]] = {}
+    for match_id in with_text:
+        kept = texts.get(match_id)
+        if kept is None or kept.text is None:
+            continue
+        other = _document_of(kept)
+        shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
+        shown[match_id] = tuple(passages(doc, other, shared, config, hasher, (prepared.located, locate(other, config, hasher))))
+    return [(replace(m, passages=shown.get(m.id, ())), wire) for m, wire in found]

@@ -1,0 +1,254 @@
+"""Wiring of a scan: documents in, a :class:`~dedupe.models.Report` out (see the package docstring
+for the stages), and ``compare`` of two documents.
+
+Memory holds per document only its metadata, its distinct shingle hashes and its findings and
+citations; raw text goes to a temporary spool file and is read back only for the documents of
+verified pairs. Progress is reported through a callback: ``progress(stage, done, total)``.
+"""
+
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from .._infra import memory
+from .._infra.pairstore import PairStore
+from .._infra.ragged import Ragged
+from .._infra.records import RecordFile
+from .. import documents as _documents
+from ..boilerplate import learn_boilerplate, remove_boilerplate
+from ..candidates import anchor_codes_of_sets, lsh_codes, united_codes
+from ..clusters import cluster_table
+from ..config import Config
+from ..errors import DocumentSkipped
+from ..facts import CorpusFacts, DocumentFrequency, FactFile
+from ..headlines import headline_groups
+from ..links import DocumentTable, link_table
+from ..models import Document, DocumentSummary, Finding, InputProblem, Pair, Provenance, Report, ReportCounts
+from ..origin import OriginKeys, directions
+from ..passages import add_passages, passages
+from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
+from ..provenance import ArticleInfo, Registry, article_info, default_registry
+from ..relations import by_code
+from ..signatures import permutations, signatures
+from ..verify import ColumnPairs, pair_of, relations, report_order, score, verify_candidates
+
+__all__ = ["Progress", "compare", "no_progress", "registry_is_agency", "scan", "scan_documents"]
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+@dataclass
+class _Corpus:
+    """What a scan holds per scanned document, in reading order."""
+
+    docs: list[Document] = field(default_factory=list)
+    """Documents with their raw text replaced by empty strings (the text is in the spool)."""
+    findings: list[list[Finding]] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)
+    shingles: Ragged = field(default_factory=lambda: Ragged(np.uint32))
+    facts: FactFile = field(default_factory=FactFile)
+    """Each document's distinct token hashes and number hashes, on disk (only the template
+    test reads them, for the pairs it looks at)."""
+    document_frequency: DocumentFrequency = field(default_factory=DocumentFrequency)
+    weekdays: list[int] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
+    skipped: list[DocumentSummary] = field(default_factory=list)
+    spool: RecordFile = field(default_factory=lambda: RecordFile("dedupe-spool-"))
+    """Each document's raw title and text, and where its tokens sit (:func:`dedupe.prepare.encode_record`)."""
+
+    def add(self, doc: Document, prepared: Prepared) -> None:
+        assert prepared.spooled is not None
+        self.spool.append(prepared.spooled)
+        # Kept per document: what the report and the later stages read (the text is in the spool).
+        self.docs.append(replace(doc, text="", author="", url="", outlet=sys.intern(doc.outlet)))
+        self.findings.append(list(prepared.findings))
+        self.tokens.append(prepared.tokens)
+        self.shingles.append(prepared.shingles)
+        self.facts.add(prepared.vocab, prepared.numbers)
+        self.document_frequency.add(prepared.vocab)
+        self.weekdays.append(prepared.weekdays)
+        self.provenance.append(prepared.provenance or Provenance())
+
+    def info(self, registry: Registry) -> Callable[[int], ArticleInfo]:
+        return lambda k: article_info(self.provenance[k], self.docs[k].outlet, self.docs[k].date, registry)
+
+    def close(self) -> None:
+        self.spool.close()
+        self.facts.close()
+
+
+def scan_documents(
+    documents: Iterable[Document],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    problems: Sequence[InputProblem] = (),
+    jobs: int = 1,
+    registry: Registry | None = None,
+) -> Report:
+    """Scan documents for near-duplicates, partial copies and repeated headlines.
+
+    ``jobs`` > 1 cleans and hashes documents in that many worker processes (0: one per core);
+    the report is identical whatever the number. ``registry`` names the sources citations are
+    looked for (default: the shipped one).
+    """
+    registry = registry or default_registry()
+    config = config or Config()
+    progress = progress or no_progress
+    memory.settle()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    corpus = _Corpus()
+    title_tokens: list[tuple[str, str]] = []  # (id, normalized title): one string, not a tuple of words
+    try:
+        read = 0
+        for doc, outcome in prepared_stream(documents, config, jobs, registry, locate_tokens=config.max_passages > 0, spool=True):
+            read += 1
+            if read % 500 == 0:
+                progress("read", read, None)
+            if isinstance(outcome, DocumentSkipped):
+                finding = Finding("skipped", str(outcome))
+                corpus.skipped.append(DocumentSummary(doc.id, doc.title, doc.outlet, doc.date, doc.origin, 0, 0, (finding,), outcome.reason))
+                continue
+            corpus.add(doc, outcome)
+            title_tokens.append((doc.id, " ".join(outcome.title_tokens)))
+        progress("read", read, read)
+        timings["read_clean_shingle"] = time.perf_counter() - clock
+        memory.trim()
+
+        clock = time.perf_counter()
+        headlines = headline_groups(
+            ((doc_id, title.split()) for doc_id, title in title_tokens), config.headline_similarity, config.headline_min_tokens
+        )
+        del title_tokens
+        timings["headlines"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        boilerplate = learn_boilerplate([d.outlet for d in corpus.docs], corpus.shingles, config)
+        remove_boilerplate(corpus.shingles, corpus.findings, boilerplate)
+        timings["boilerplate"] = time.perf_counter() - clock
+        memory.trim()
+
+        clock = time.perf_counter()
+        sigs = signatures(corpus.shingles, permutations(config.num_perm, config.seed))
+        progress("signatures", len(corpus.docs), len(corpus.docs))
+        timings["signatures"] = time.perf_counter() - clock
+
+        # What candidates.candidate_pairs does, with each input freed as soon as it is used.
+        clock = time.perf_counter()
+        n = len(corpus.docs)
+        lsh = lsh_codes(sigs, config) if n >= 2 else np.empty(0, dtype=np.int64)
+        del sigs
+        anchored = anchor_codes_of_sets(corpus.shingles.values, corpus.shingles.starts, config) if n >= 2 else np.empty(0, dtype=np.int64)
+        cands, counts = united_codes(lsh, anchored)  # sorted codes i * n + j: 8 bytes a candidate
+        del lsh, anchored
+        timings["candidates"] = time.perf_counter() - clock
+        memory.trim()
+
+        clock = time.perf_counter()
+        facts = CorpusFacts(corpus.facts.read, len(corpus.facts), corpus.document_frequency, config)
+        weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
+        verified = verify_candidates(cands, corpus.shingles, weekdays, facts, config, progress)
+        del cands, facts
+        timings["verify"] = time.perf_counter() - clock
+        memory.trim()
+
+        clock = time.perf_counter()
+        keys = OriginKeys.of(corpus.docs, corpus.provenance, registry)
+        pairs: PairStore | ColumnPairs
+        if config.max_passages:
+            pairs = PairStore()
+            add_passages(verified, corpus.docs, corpus.spool, corpus.shingles, config, progress, jobs, pairs, keys.rank)
+            order = pairs.seal().order
+        else:  # no passages asked for: the raw text is not read back, and pairs are read from their columns
+            order = report_order(verified, keys.rank)
+            pairs = ColumnPairs(verified, corpus.docs, order)
+        timings["passages"] = time.perf_counter() - clock
+    finally:
+        corpus.close()
+    shingle_counts = corpus.shingles.lengths()
+    corpus.shingles = Ragged(np.uint32)  # the sets are not needed past this point
+
+    # Clusters and copy links are computed over the verified columns, directed by one rule; the
+    # report builds each cluster and document summary from them when it is read.
+    clock = time.perf_counter()
+    progress("cluster", 0, None)
+    directed = directions(verified, keys)
+    clusters = cluster_table(verified, order, corpus.docs, keys, directed, config.cluster_min_linkage)
+    del order
+    timings["cluster"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    progress("provenance_links", 0, None)
+    links = link_table(verified, corpus.docs, keys, directed, corpus.info(registry), registry_is_agency(registry))
+    timings["provenance_links"] = time.perf_counter() - clock
+    summaries = DocumentTable(corpus.docs, corpus.findings, corpus.tokens, shingle_counts, corpus.provenance, links, corpus.skipped)
+    return Report(
+        documents=summaries,
+        pairs=pairs,
+        clusters=clusters,
+        headline_groups=tuple(headlines),
+        problems=tuple(problems),
+        config={**config.to_dict(), "fingerprint": config.fingerprint()},
+        timings={**timings, **{f"candidates_{k}": float(v) for k, v in counts.items()}},
+        counts=ReportCounts(verified.relation_counts(), clusters.member_count()),
+    )
+
+
+def registry_is_agency(registry: Registry) -> Callable[[str], bool]:
+    """Is a cited source a wire agency, by ``registry``."""
+    return lambda source: source in registry.sources and registry.sources[source].type == "agency"
+
+
+def scan(
+    paths: Sequence[str | Path],
+    config: Config | None = None,
+    *,
+    fields: _documents.FieldMap | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+    jobs: int = 1,
+    registry: Registry | None = None,
+) -> Report:
+    """Read documents from files, directories or ``-`` (stdin) and scan them."""
+    problems: list[InputProblem] = []
+
+    def record(problem: InputProblem) -> None:
+        problems.append(problem)
+        if on_problem is not None:
+            on_problem(problem)
+
+    docs = _documents.iter_documents(paths, fields=fields or _documents.DEFAULT_FIELDS, encoding=encoding, on_problem=record)
+    report = scan_documents(docs, config, progress=progress, jobs=jobs, registry=registry)
+    return replace(report, problems=tuple(problems))
+
+
+def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
+    """The relation of two documents, with their scores and shared passages: the relation a
+    scan of just these two documents gives them (``unrelated`` when it gives none)."""
+    config = config or Config()
+    hasher = worker_hasher()
+    pa, pb = prepare(a, config, hasher), prepare(b, config, hasher)
+    s = score(pa.shingles, pb.shingles)
+    facts = CorpusFacts.of([pa.vocab, pb.vocab], [pa.numbers, pb.numbers], config)
+    code = relations(
+        np.array([s.shared], dtype=np.int64), np.zeros(1, np.int64), np.ones(1, np.int64),
+        np.array([s.size_a, s.size_b], dtype=np.int64), np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
+    )
+    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
+    found = passages(a, b, shared, config, hasher) if s.shared else []
+    return pair_of(a.id, b.id, by_code(int(code[0])).name, s, found)
+
+

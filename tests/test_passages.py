@@ -1,0 +1,73 @@
+"""Shared passages (dedupe.passages): the compiled alignment equals the plain-Python walk, and
+passages are exact raw spans in both texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe import Config, Document
+from dedupe._infra import jit
+from dedupe.locate import Located, locate
+from dedupe.passages import aligned_runs, passages
+from dedupe.shingles import TokenHasher
+
+from .conftest import SEED_000
+
+
+def _located(shingles: np.ndarray, n: int) -> Located:
+    zeros = np.zeros(len(shingles), np.int32)
+    return Located(zeros, zeros, np.zeros(len(shingles), np.bool_), shingles, n)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.integers(1, 5), st.sampled_from([8, 40, 10_000]))
+def test_compiled_alignment_equals_the_python_walk(seed: int, na: int, nb: int, alphabet: int) -> None:
+    # b is a edited (words replaced, stretches cut, others inserted), over a small or large
+    # alphabet: repeated shingles, broken diagonals and gaps of every size reach every branch.
+    if not jit.available():
+        pytest.skip("numba is not installed: the compiled alignment is not built")
+    rng = np.random.default_rng(seed)
+    sa = rng.integers(0, alphabet, size=int(rng.integers(0, 150))).astype(np.uint32)
+    sb = sa.copy()
+    for _ in range(int(rng.integers(0, 6))):
+        cut = int(rng.integers(0, len(sb) + 1))
+        edit = rng.integers(0, 3)
+        if edit == 0 and len(sb):  # replace a few
+            sb[cut % len(sb) : cut % len(sb) + int(rng.integers(1, 12))] = rng.integers(0, alphabet)
+        elif edit == 1:  # delete a stretch
+            sb = np.delete(sb, np.arange(cut, min(len(sb), cut + int(rng.integers(1, 15)))))
+        else:  # insert a stretch
+            sb = np.insert(sb, cut, rng.integers(0, alphabet, size=int(rng.integers(1, 15))).astype(np.uint32))
+    common = np.intersect1d(sa, sb)
+    # Boilerplate removal can drop shared shingles from the sets: keep a random subset.
+    shared = common[rng.random(len(common)) < 0.9]
+    la, lb = _located(sa, na), _located(sb, nb)
+    assert aligned_runs(la, lb, shared, compiled=True) == aligned_runs(la, lb, shared, compiled=False)
+
+
+def test_one_changed_word_does_not_split_a_passage() -> None:
+    shingles = np.arange(30, dtype=np.uint32)
+    edited = shingles.copy()
+    edited[10:15] = 1000 + np.arange(5, dtype=np.uint32)  # one word replaced breaks n = 5 shingles
+    shared = np.intersect1d(shingles, edited)
+    runs = aligned_runs(_located(shingles, 5), _located(edited, 5), shared, compiled=False)
+    assert runs == [(0, 29, 0, 29, 25)]
+
+
+def test_passages_are_exact_raw_spans_in_both_texts() -> None:
+    raw = SEED_000.read_text(encoding="utf-8")
+    lines = [line for line in raw.splitlines() if len(line.split()) > 8]
+    a = Document("a", "\n".join(lines[:6]))
+    b = Document("b", "مقدمة لا علاقة لها بالخبر الأصلي.\n" + "\n".join(lines[2:5]) + "\nخاتمة أخرى مختلفة تماما عن النص.")
+    hasher = TokenHasher()
+    config = Config()
+    la, lb = locate(a, config, hasher), locate(b, config, hasher)
+    shared = np.intersect1d(la.shingles, lb.shingles)
+    found = passages(a, b, shared, config, hasher)
+    assert found
+    for p in found:
+        assert a.text[p.a.start : p.a.end] == p.a_text and b.text[p.b.start : p.b.end] == p.b_text
+    assert max(len(p.a_text) for p in found) > len(lines[2])
