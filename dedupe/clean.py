@@ -57,6 +57,9 @@ class _Rules:
     line: re.Pattern[str]
     inline: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, group name), in file order
     kinds: dict[str, tuple[str, str]]  # group name -> (kind, scope)
+    title_prefix: re.Pattern[str]
+    bare_credits: frozenset[str]
+    """Credit phrases (normalized) that, alone on the last line, are a stripped credit."""
 
 
 @lru_cache(maxsize=1)
@@ -65,10 +68,15 @@ def _rules() -> _Rules:
     line_parts: list[str] = []
     inline_parts: list[tuple[re.Pattern[str], str]] = []
     kinds: dict[str, tuple[str, str]] = {}
+    prefixes: list[str] = []
+    credits: set[str] = set()
     for number, row in enumerate(text.splitlines()):
         if not row.strip() or row.startswith("#"):
             continue
         kind, scope, pattern, _note = row.split("\t")
+        if scope == "bare_credit":
+            credits.add(pattern)
+            continue
         re.compile(pattern)  # fail early, naming the bad pattern
         name = f"r{number}"
         kinds[name] = (kind, scope)
@@ -76,20 +84,19 @@ def _rules() -> _Rules:
             line_parts.append(f"(?P<{name}>{pattern})")
         elif scope in ("inline", "tail"):
             inline_parts.append((re.compile(pattern, re.IGNORECASE), name))
+        elif scope == "title_prefix":
+            prefixes.append(pattern)
         else:
             raise ValueError(f"boilerplate.tsv line {number + 1}: unknown scope {scope!r}")
     return _Rules(
         re.compile("|".join(line_parts) or "(?!)", re.IGNORECASE),
         tuple(inline_parts),
         kinds,
+        re.compile("|".join(prefixes) or "(?!)"),
+        frozenset(credits),
     )
 
 
-_WIRE_TITLE_PREFIX = re.compile(
-    r"^\s*(?:عام|اقتصادي|رياضي|ثقافي|سياسي|محلي|دولي|تقني|صحي|علمي|عاجل)\s*/\s*"
-)
-# Compared after normalization, so a diacritized or respelled credit word is still one.
-_BARE_CREDITS = frozenset({"المصدر", "رابط المصدر", "مصدر الخبر", "المصدر الاصلي", "source", "المصدر رابط"})
 _MIN_REPEAT_TOKENS = 3
 _MAX_RULE_LINE = 500
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
@@ -232,7 +239,7 @@ def clean(doc: Document, text_offsets: tuple[list[str], list[int], list[int]] | 
     title_is_own_line = doc.title_in_text
     if title.strip():
         t_start = 0
-        prefix = _WIRE_TITLE_PREFIX.match(title)
+        prefix = _rules().title_prefix.match(title)
         if prefix:
             removed.add("wire_furniture", prefix.group().strip(), Span("title", 0, prefix.end()))
             t_start = prefix.end()
@@ -250,7 +257,7 @@ def clean(doc: Document, text_offsets: tuple[list[str], list[int], list[int]] | 
         # A whole line's tokens are known already (often the line is the whole text).
         known = tokens_of.get(s) if rest_pieces == [(s, e)] else None
         rest_normalized = " ".join(known) if known is not None else normalize(rest) if rest else ""
-        if rest and rest_normalized in _BARE_CREDITS:
+        if rest and rest_normalized in _rules().bare_credits:
             at = text.find(rest, s, e)
             stripped_credit = Finding(
                 "stripped_credit",

@@ -101,3 +101,13 @@ def test_inline_rules_apart_find_what_their_alternation_finds(parts: list[str]) 
     alternation = re.compile("|".join(f"(?P<{name}>{p.pattern})" for p, name in rules.inline), re.IGNORECASE)
     expected = [(m.lastgroup, m.start(), m.end()) for m in alternation.finditer(line) if m.end() > m.start()]
     assert list(_inline_matches(rules, line)) == expected
+
+
+def test_the_bare_credit_phrases_are_written_normalized() -> None:
+    """They are compared with the normalized last line: a phrase not in normalized form would never match."""
+    from dedupe.clean import _rules
+    from dedupe.normalize import normalize
+
+    credits = _rules().bare_credits
+    assert "المصدر" in credits and all(normalize(c) == c for c in credits)
+    assert _rules().title_prefix.match("عام / أمير الرياض يستقبل") and not _rules().title_prefix.match("عامل يسقط")
