@@ -48,7 +48,8 @@ from .models import (
 from .normalize import normalize, tokenize
 from .pipeline import check, compare, index_documents, scan, scan_documents
 from .policy import Policy, load_policy
-from .provenance import Registry, Source, copy_links, default_registry, extract
+from .provenance import copy_links, extract
+from .registry import Registry, Source, default_registry
 
 __all__ = [
     "__version__",

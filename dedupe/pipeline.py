@@ -44,7 +44,8 @@ from .models import (
     Provenance, Reason, Relation, Report,
 )
 from .policy import Policy, strictest
-from .provenance import ArticleInfo, Registry, article_info, credit_for, default_registry, extract
+from .provenance import ArticleInfo, article_info, credit_for, extract
+from .registry import Registry, default_registry
 from .normalize import token_offsets, tokenize
 from .graph import ColumnPairs, DocumentTable, PairColumns, cluster_table, link_table, pair_of, report_order
 from .pairstore import PairStore

@@ -37,7 +37,8 @@ def test_scan_clusters_equal_build_clusters(example_report: Report) -> None:
 
 
 def test_scan_links_equal_copy_links(example_report: Report) -> None:
-    from dedupe.provenance import article_info, default_registry
+    from dedupe.provenance import article_info
+    from dedupe.registry import default_registry
 
     registry = default_registry()
     docs = {d.id: d for d in example_report.documents}

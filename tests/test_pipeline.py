@@ -210,7 +210,7 @@ def test_prepare_locates_tokens_exactly_as_locate_does() -> None:
 
     from dedupe.documents import DEFAULT_FIELDS, iter_documents
     from dedupe.pipeline import prepare
-    from dedupe.provenance import default_registry
+    from dedupe.registry import default_registry
     from dedupe.shingles import TokenHasher
     from dedupe.verify import locate
 

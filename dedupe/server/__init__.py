@@ -38,7 +38,7 @@ from ..index import Index, open_index
 from ..models import InputProblem
 from ..pipeline import check, content_hash, index_documents
 from ..policy import Policy, load_policy
-from ..provenance import Registry, default_registry
+from ..registry import Registry, default_registry
 from ..report import add_result_to_dict, article_to_dict, check_to_dict
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app", "create_app_from_env"]
