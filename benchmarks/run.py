@@ -158,11 +158,11 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     """LSH, verification, clustering and provenance over the whole of SaudiNewsNet."""
     from dedupe import Config
     from dedupe.candidates import anchor_candidates, anchors_of, lsh_candidates, lsh_candidates_datasketch
+    from dedupe.citations import extract
     from dedupe.cluster import build_clusters
     from dedupe.documents import DEFAULT_FIELDS, iter_documents
     from dedupe.errors import DocumentSkipped
     from dedupe.pipeline import prepare
-    from dedupe.provenance import extract
     from dedupe.registry import default_registry
     from dedupe.signatures import permutations, signatures
     from dedupe.verify import relation_codes, relation_of, score, shared_counts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.2.0"
 
+from .citations import extract
 from .config import Config
 from .errors import (
     ArticleNotFound,
@@ -48,7 +49,7 @@ from .models import (
 from .normalize import normalize, tokenize
 from .pipeline import check, compare, index_documents, scan, scan_documents
 from .policy import Policy, load_policy
-from .provenance import copy_links, extract
+from .provenance import copy_links
 from .registry import Registry, Source, default_registry
 
 __all__ = [

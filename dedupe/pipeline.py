@@ -44,7 +44,8 @@ from .models import (
     Provenance, Reason, Relation, Report,
 )
 from .policy import Policy, strictest
-from .provenance import ArticleInfo, article_info, credit_for, extract
+from .citations import extract
+from .provenance import ArticleInfo, article_info, credit_for
 from .registry import Registry, default_registry
 from .normalize import token_offsets, tokenize
 from .graph import ColumnPairs, DocumentTable, PairColumns, cluster_table, link_table, pair_of, report_order

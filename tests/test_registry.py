@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from dedupe.citations import extract
 from dedupe.errors import ConfigError
 from dedupe.models import Document
-from dedupe.provenance import extract
 from dedupe.registry import SOURCE_TYPES, Registry, Source, default_registry
 
 

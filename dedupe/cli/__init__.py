@@ -37,7 +37,7 @@ from ..pipeline import check as run_check
 from ..pipeline import compare as compare_documents
 from ..pipeline import index_documents
 from ..policy import load_policy
-from ..provenance import extract
+from ..citations import extract
 from ..registry import Registry
 from ..pipeline import scan as scan_paths
 from .render import render_check, render_pair, render_provenance, render_report, render_stats
