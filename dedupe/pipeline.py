@@ -553,7 +553,7 @@ def scan_documents(
     progress("provenance_links", 0, None)
     links = link_table(
         verified, corpus.docs, np.asarray(rank, dtype=np.int64), _article_info(corpus, registry),
-        lambda source: source in registry.sources and registry.sources[source].type == "agency",
+        registry.is_agency,
     )
     timings["provenance_links"] = time.perf_counter() - clock
     summaries = DocumentTable(
@@ -898,7 +898,7 @@ def _is_wire(info: ArticleInfo, registry: Registry) -> bool:
     if info.outlet_type == "agency":
         return True
     return any(
-        source in registry.sources and registry.sources[source].type == "agency"
+        registry.is_agency(source)
         and set(info.credit_kinds.get(source, ())) & {"byline", "dateline", "credit_line"}
         for source in info.cited
     )
@@ -977,7 +977,7 @@ def check(
     outlet = doc.outlet or policy.outlet
     prov = prepared.provenance or Provenance()
     mine = article_info(prov, outlet, doc.date, registry)
-    is_agency = lambda source: source in registry.sources and registry.sources[source].type == "agency"  # noqa: E731
+    is_agency = registry.is_agency
     # Rare words need document frequencies the index does not keep; numbers are facts in any
     # index large enough for the template test (as in a scan of that size).
     use_facts = size >= config.template_min_corpus
