@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from dedupe import Policy, check, index_documents, open_index  # noqa: E402
 from dedupe.documents import DEFAULT_FIELDS, iter_documents  # noqa: E402
 from dedupe.prepare import prepare  # noqa: E402
-from dedupe.provenance import default_registry  # noqa: E402
+from dedupe.registry import default_registry  # noqa: E402
 
 
 def _free_port() -> int:

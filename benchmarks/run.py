@@ -161,7 +161,8 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     from dedupe.documents import DEFAULT_FIELDS, iter_documents
     from dedupe.errors import DocumentSkipped
     from dedupe.prepare import prepare
-    from dedupe.provenance import default_registry, extract
+    from dedupe.citations import extract
+    from dedupe.registry import default_registry
     from dedupe.signatures import permutations, signatures
     from dedupe.verify import relation_codes, score, shared_counts
 

@@ -50,7 +50,8 @@ from .normalize import normalize, tokenize
 from .pipeline import check, compare, index_documents, scan, scan_documents
 from .policy import Policy, load_policy
 from .links import copy_links
-from .provenance import Registry, Source, default_registry, extract
+from .citations import extract
+from .registry import Registry, Source, default_registry
 from .relations import RELATIONS, Relation
 
 __all__ = [

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .models import Document, Provenance
-from .provenance import Registry
+from .registry import Registry
 from .verify import PairColumns, id_ranks, rounded
 
 __all__ = ["NO_DATE", "Directions", "OriginKeys", "basis", "cluster_original", "date_keys", "directions", "not_agency_flags"]
@@ -75,7 +75,7 @@ def not_agency_flags(docs: Sequence[Document], provenance: Sequence[Provenance],
     out = np.ones(len(docs), dtype=np.int8)
     for k, (doc, prov) in enumerate(zip(docs, provenance)):
         source = prov.outlet_source or registry.source_for_outlet(doc.outlet)
-        if source in registry.sources and registry.sources[source].type == "agency":
+        if registry.is_agency(source):
             out[k] = 0
     return out
 

@@ -38,7 +38,8 @@ from typing import Any
 
 from .errors import ConfigError
 from .models import VERDICTS, Document, Finding, Match, Reason, Verdict
-from .provenance import ArticleInfo, Registry
+from .provenance import ArticleInfo
+from .registry import Registry
 from .relations import REUSE, Relation, kind, strength
 
 __all__ = ["Policy", "RULES", "is_wire", "load_policy", "same_outlet", "strictest"]
@@ -78,7 +79,7 @@ def is_wire(info: ArticleInfo, registry: Registry) -> bool:
     if info.outlet_type == "agency":
         return True
     return any(
-        source in registry.sources and registry.sources[source].type == "agency"
+        registry.is_agency(source)
         and set(info.credit_kinds.get(source, ())) & {"byline", "dateline", "credit_line"}
         for source in info.cited
     )

@@ -30,7 +30,8 @@ from .facts import weekday_mask_of_hashes
 from .locate import Located, locate_lines
 from .models import Document, Finding, Provenance
 from .normalize import token_offsets, tokenize
-from .provenance import Registry, extract
+from .citations import extract
+from .registry import Registry
 from .shingles import TokenHasher, shingle_set
 
 __all__ = ["Prepared", "decode_record", "encode_record", "prepare", "prepare_batch", "prepared_stream", "worker_hasher"]

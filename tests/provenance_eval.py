@@ -12,9 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from dedupe.citations import extract
 from dedupe.documents import iter_documents, read_one
 from dedupe.models import CITATION_KINDS, Document
-from dedupe.provenance import Registry, default_registry, extract
+from dedupe.registry import Registry, default_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "provenance"

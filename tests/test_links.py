@@ -14,7 +14,8 @@ from dedupe._infra import jit
 from dedupe.links import copy_links, link_table
 from dedupe.models import Pair, Report
 from dedupe.origin import OriginKeys, date_keys, directions
-from dedupe.provenance import ArticleInfo, article_info, default_registry
+from dedupe.provenance import ArticleInfo, article_info
+from dedupe.registry import default_registry
 from dedupe.verify import ColumnPairs, PairColumns, id_ranks, pair_of, report_order, Scores
 
 from . import reference
@@ -52,8 +53,7 @@ def test_spa_item_is_never_derived_from_a_newspaper(example_report: Report) -> N
 def test_scan_links_equal_the_reference(example_report: Report) -> None:
     registry = default_registry()
     infos = {d.id: article_info(d.provenance, d.outlet, d.date, registry) for d in example_report.documents if d.provenance}
-    agency = lambda s: s in registry.sources and registry.sources[s].type == "agency"  # noqa: E731
-    expected = reference.copy_links(example_report.pairs, infos, agency)
+    expected = reference.copy_links(example_report.pairs, infos, registry.is_agency)
     assert sum(len(v) for v in expected.values()) >= 5
     assert {d.id: list(d.copied_from) for d in example_report.documents if d.copied_from} == expected
 

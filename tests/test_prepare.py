@@ -11,7 +11,7 @@ from dedupe.documents import DEFAULT_FIELDS, iter_documents
 from dedupe.errors import DocumentSkipped
 from dedupe.locate import locate
 from dedupe.prepare import decode_record, encode_record, prepare, prepare_batch, prepared_stream
-from dedupe.provenance import default_registry
+from dedupe.registry import default_registry
 from dedupe.shingles import TokenHasher
 
 from .conftest import EXAMPLE

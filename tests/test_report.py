@@ -12,7 +12,7 @@ import pytest
 
 from dedupe import Config, Document, check, compare, index_documents, open_index, scan
 from dedupe.models import AddResult, Report
-from dedupe.provenance import extract
+from dedupe.citations import extract
 from dedupe.report import (
     CSV_COLUMNS, add_event, article_to_dict, check_to_dict, compare_to_dict, done_event, iter_records, provenance_records,
     put_answer, stats_to_dict, summary, to_dict, write_csv, write_json,

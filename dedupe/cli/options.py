@@ -18,7 +18,7 @@ from ..documents import DEFAULT_FIELDS, FieldMap, parse_field_option
 from ..errors import DedupeError
 from ..index import DEFAULT_URL
 from ..models import InputProblem
-from ..provenance import Registry
+from ..registry import Registry
 
 __all__ = [
     "EXIT_FAIL_ON", "EXIT_INPUT_ERRORS", "EXIT_NOTHING", "EXIT_OK", "EXIT_USAGE", "EXIT_VERDICT", "LibraryError",

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..models import CheckResult, Document, IndexStats, Pair, Provenance, Report
-from ..provenance import Registry
+from ..registry import Registry
 from ..report import summary
 
 _TITLE_WIDTH = 40

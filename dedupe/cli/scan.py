@@ -14,7 +14,7 @@ from ..documents import iter_documents, read_one
 from ..models import InputProblem
 from ..pipeline import compare as compare_documents
 from ..pipeline import scan as scan_paths
-from ..provenance import extract
+from ..citations import extract
 from ..relations import REUSE, strength
 from .options import (
     EXIT_FAIL_ON, EXIT_INPUT_ERRORS, EXIT_NOTHING, config_from, config_options, default_format, field_map, input_options,

@@ -20,12 +20,13 @@ from ..models import AddResult, CheckResult, Document, IndexedArticle, Match, Pa
 from ..passages import passages
 from ..policy import Policy, is_wire, same_outlet, strictest
 from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
-from ..provenance import Registry, article_info, credit_for, default_registry
+from ..provenance import article_info, credit_for
+from ..registry import Registry, default_registry
 from ..relations import by_code, kind, strength
 from ..signatures import permutations, signatures
 from ..verify import relations, score
 
-from .scan import Progress, no_progress, registry_is_agency
+from .scan import Progress, no_progress
 
 __all__ = ["check", "index_documents"]
 
@@ -197,7 +198,7 @@ def check(
         if code < 0:
             continue
         theirs = article_info(article.provenance, article.outlet, article.date, registry)
-        credited, credit, creditable = credit_for(mine, theirs, registry_is_agency(registry))
+        credited, credit, creditable = credit_for(mine, theirs, registry.is_agency)
         same = same_outlet(outlet, article.outlet, mine.outlet_source, theirs.outlet_source)
         match = Match(
             article.id, article.title, article.outlet, article.date, article.url, by_code(code).name,

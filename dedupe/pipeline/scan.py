@@ -34,12 +34,13 @@ from ..models import Document, DocumentSummary, Finding, InputProblem, Pair, Pro
 from ..origin import OriginKeys, directions
 from ..passages import add_passages, passages
 from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
-from ..provenance import ArticleInfo, Registry, article_info, default_registry
+from ..provenance import ArticleInfo, article_info
+from ..registry import Registry, default_registry
 from ..relations import by_code
 from ..signatures import permutations, signatures
 from ..verify import ColumnPairs, pair_of, relations, report_order, score, verify_candidates
 
-__all__ = ["Progress", "compare", "no_progress", "registry_is_agency", "scan", "scan_documents"]
+__all__ = ["Progress", "compare", "no_progress", "scan", "scan_documents"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -191,7 +192,7 @@ def scan_documents(
 
     clock = time.perf_counter()
     progress("provenance_links", 0, None)
-    links = link_table(verified, corpus.docs, keys, directed, corpus.info(registry), registry_is_agency(registry))
+    links = link_table(verified, corpus.docs, keys, directed, corpus.info(registry), registry.is_agency)
     timings["provenance_links"] = time.perf_counter() - clock
     summaries = DocumentTable(corpus.docs, corpus.findings, corpus.tokens, shingle_counts, corpus.provenance, links, corpus.skipped)
     return Report(
@@ -204,11 +205,6 @@ def scan_documents(
         timings={**timings, **{f"candidates_{k}": float(v) for k, v in counts.items()}},
         counts=ReportCounts(verified.relation_counts(), clusters.member_count()),
     )
-
-
-def registry_is_agency(registry: Registry) -> Callable[[str], bool]:
-    """Is a cited source a wire agency, by ``registry``."""
-    return lambda source: source in registry.sources and registry.sources[source].type == "agency"
 
 
 def scan(

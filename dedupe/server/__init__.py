@@ -44,7 +44,7 @@ from ..index.codec import content_hash
 from ..models import InputProblem
 from ..pipeline import check, index_documents
 from ..policy import Policy, load_policy
-from ..provenance import Registry, default_registry
+from ..registry import Registry, default_registry
 from ..report import article_to_dict, check_to_dict, put_answer
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app", "create_app_from_env"]

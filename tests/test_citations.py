@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from dedupe.citations import extract
 from dedupe.documents import read_one
-from dedupe.errors import ConfigError
 from dedupe.models import Document
-from dedupe.provenance import Registry, default_registry, extract
 
 from .conftest import SEED_000, SEED_003
 
@@ -86,30 +83,10 @@ def test_self_citation_is_marked() -> None:
     assert prov.outlet_source == "cnn"
 
 
-def test_spa_outlet_code_maps_to_spa() -> None:
-    assert default_registry().source_for_outlet("was") == "spa"
-
-
 def test_person_called_the_source_is_not_a_stripped_credit() -> None:
     prov = extract(Document("x", "قال مصدر مطلع إن المحادثات مستمرة.\nوقال المصدر لرويترز إن المحادثات لم تنهر"))
     assert not prov.stripped_credit
     assert ("reuters", "quoted_to") in [(c.source, c.kind) for c in prov.citations]
-
-
-def test_user_registry_extends_the_shipped_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    extra = tmp_path / "mine.json"
-    extra.write_text(json.dumps({"sources": [{"id": "mypaper", "name": "My Paper", "country": "SA", "type": "newspaper", "aliases": ["صحيفة النخبة"]}]}, ensure_ascii=False), encoding="utf-8")
-    registry = Registry.load([extra])
-    prov = extract(Document("x", "وذكرت صحيفة النخبة أن الوزير وصل"), registry)
-    assert prov.sources == ("mypaper",)
-    assert "reuters" in registry.sources
-
-
-def test_bad_user_registry_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"sources": [{"id": "x", "type": "blog"}]}', encoding="utf-8")
-    with pytest.raises(ConfigError, match="type 'blog'"):
-        Registry.load([bad])
 
 
 @pytest.mark.parametrize(
