@@ -31,8 +31,8 @@ from email.utils import parsedate_to_datetime
 from itertools import chain
 from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
 
-from .errors import ConfigError, DecodeError, FieldError, InputError, ParseError
-from .models import Document, InputProblem
+from ..errors import ConfigError, DecodeError, FieldError, InputError, ParseError
+from ..models import Document, InputProblem
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
