@@ -22,17 +22,24 @@ import json
 import os
 import re
 import sys
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from dataclasses import fields as dataclass_fields
-from datetime import UTC, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
 
 from ..errors import ConfigError, DecodeError, FieldError, InputError, ParseError
 from ..models import Document, InputProblem
+from .dates import parse_date
+from .encodings import _Encoding, check_encoding, detect_encoding, undecodable
+from .fields import ATTRIBUTES, DEFAULT_FIELDS, FieldMap, parse_field_option
+from .problems import (
+    READ_ERRORS,
+    ProblemHandler,
+    Problems,
+    json_type,
+    read_reason,
+    record_error,
+    short,
+)
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -52,21 +59,8 @@ __all__ = [
     "document_from_record",
 ]
 
-ProblemHandler = Callable[[InputProblem], None]
-
 _MARKERS = re.compile(r"\[[A-Za-z_]+\d*\]")
 _WORDS = re.compile(r"[^\W\d_]")
-
-ATTRIBUTES: Final[tuple[str, ...]] = (
-    "id",
-    "title",
-    "text",
-    "date",
-    "outlet",
-    "author",
-    "url",
-)
-"""The :class:`Document` attributes a source key can be mapped to (``origin`` is ours, not the source's)."""
 
 FORMATS: Final[tuple[str, ...]] = ("txt", "json", "jsonl", "ndjson", "csv", "tsv")
 """Values accepted for ``stdin_format`` (``ndjson`` is an alias of ``jsonl``)."""
@@ -93,322 +87,6 @@ _PLAN_CACHE_SIZE: Final = 256
 # csv refuses fields over 128 KiB by default; a long article is one field. sys.maxsize
 # overflows the C long on some platforms, 2**31-1 does not.
 _CSV_FIELD_LIMIT: Final = min(sys.maxsize, 2**31 - 1)
-
-
-# --------------------------------------------------------------------------- fields
-
-
-@dataclass(frozen=True, slots=True)
-class FieldMap:
-    """Which source keys feed each :class:`Document` attribute.
-
-    Exports name the same thing differently (``body``, ``content``, ``DOCNO``...), so
-    each attribute has candidate keys tried in order; the first key *present* in a
-    record wins, even when its value is null or empty, so that a record's meaning does
-    not depend on which of its fields happen to be filled in.
-    """
-
-    id: tuple[str, ...] = ("id", "doc_id", "docno", "DOCNO", "_id", "guid")
-    title: tuple[str, ...] = ("title", "headline")
-    text: tuple[str, ...] = ("text", "body", "content", "article")
-    date: tuple[str, ...] = ("date", "published", "published_at", "pubDate", "datetime")
-    outlet: tuple[str, ...] = ("outlet", "source", "site", "publisher")
-    author: tuple[str, ...] = ("author", "byline", "authors")
-    url: tuple[str, ...] = ("url", "link")
-
-    def __post_init__(self) -> None:
-        for f in dataclass_fields(self):
-            keys = getattr(self, f.name)
-            if (
-                not isinstance(keys, tuple)
-                or not keys
-                or not all(isinstance(k, str) and k for k in keys)
-            ):
-                raise ConfigError(
-                    f"FieldMap.{f.name} must be a non-empty tuple of non-empty strings, got {keys!r}"
-                )
-
-    def candidates(self, attribute: str) -> tuple[str, ...]:
-        """The keys tried for ``attribute``, in order."""
-        if attribute not in ATTRIBUTES:
-            raise ConfigError(_unknown_attribute(attribute))
-        keys: tuple[str, ...] = getattr(self, attribute)
-        return keys
-
-    def with_overrides(self, mapping: Mapping[str, str]) -> FieldMap:
-        """Return a copy in which each overridden attribute is read from that one key only.
-
-        Only the given key is tried, with no fallback to the defaults: a user who says
-        ``text=body_html`` means it, and a typo must surface as "missing text field
-        (looked for: body_html)" rather than silently reading some other column.
-        """
-        changes: dict[str, tuple[str, ...]] = {}
-        for attribute, key in mapping.items():
-            if attribute not in ATTRIBUTES:
-                raise ConfigError(_unknown_attribute(attribute))
-            if not isinstance(key, str) or not key.strip():
-                raise ConfigError(
-                    f"the source key for {attribute!r} must be a non-empty string, got {key!r}"
-                )
-            changes[attribute] = (key.strip(),)
-        return replace(self, **changes)
-
-
-DEFAULT_FIELDS: Final = FieldMap()
-
-
-def _unknown_attribute(name: str) -> str:
-    return f"unknown document attribute {name!r} (expected one of: {', '.join(ATTRIBUTES)})"
-
-
-def parse_field_option(options: Iterable[str]) -> dict[str, str]:
-    """Parse command-line ``ATTR=KEY`` options (``["text=body", "id=docid"]``) for :meth:`FieldMap.with_overrides`.
-
-    Errors are :class:`~dedupe.errors.ConfigError` naming the offending option, because
-    they come from the user's command line and must say exactly what to fix.
-    """
-    if isinstance(options, str):
-        raise TypeError(
-            "parse_field_option expects a list of 'ATTR=KEY' strings, not one string"
-        )
-    result: dict[str, str] = {}
-    for option in options:
-        attribute, sep, key = option.partition("=")
-        attribute, key = attribute.strip(), key.strip()
-        if not sep or not attribute or not key:
-            raise ConfigError(
-                f"field option {option!r} must look like ATTR=KEY, e.g. text=body"
-            )
-        if attribute not in ATTRIBUTES:
-            raise ConfigError(
-                f"field option {option!r}: {_unknown_attribute(attribute)}"
-            )
-        if attribute in result and result[attribute] != key:
-            raise ConfigError(
-                f"field option {option!r}: {attribute!r} is already mapped to {result[attribute]!r}"
-            )
-        result[attribute] = key
-    return result
-
-
-# ---------------------------------------------------------------------------- dates
-
-_ARABIC_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_EPOCH_RE: Final = re.compile(r"[+-]?\d{9,}(?:\.\d+)?")
-_RFC2822_RE: Final = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s+(?:([+-])(\d{2})(\d{2})|(GMT|UTC|UT|Z))"
-)
-_MONTHS: Final[Mapping[str, int]] = {
-    m: i
-    for i, m in enumerate(
-        (
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "may",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "oct",
-            "nov",
-            "dec",
-        ),
-        1,
-    )
-}
-_TZ_CACHE: dict[int, timezone] = {0: UTC}
-
-
-def _from_epoch(seconds: float) -> datetime:
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise ValueError(f"epoch seconds {seconds!r} out of range ({exc})") from None
-
-
-def parse_date(value: object) -> datetime | None:
-    """Parse a publication date as newsroom exports write it.
-
-    Accepts ISO 8601 (``T`` or space, ``Z``, offsets, date only, basic ``YYYYMMDD``),
-    RFC 2822 (``Sun, 18 Feb 2018 21:35:43 +0400``, RSS style), and epoch seconds as a
-    number or a string of 9+ digits. Arabic-Indic digits are accepted. Returns ``None``
-    for a missing or blank value: no date is not an error. Raises ``ValueError`` for
-    anything else, so the caller can warn and keep the document undated rather than
-    guess a wrong date (day/month order, milliseconds...).
-
-    The result keeps what the source says: a value with an offset or zone gives an
-    aware datetime, one without gives a naive datetime; epoch seconds give UTC.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a date")  # noqa: TRY004 - one exception type for "not a date"
-    if isinstance(value, (int, float)):
-        return _from_epoch(value)
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(  # noqa: TRY004 - callers catch ValueError for any unusable date
-            f"expected a date string or epoch seconds, got {type(value).__name__}"
-        )
-    s = value.strip()
-    if not s:
-        return None
-    if not s.isascii():
-        s = s.translate(_ARABIC_DIGITS)
-    if _EPOCH_RE.fullmatch(s):
-        return _from_epoch(float(s))
-    try:
-        return datetime.fromisoformat(s)
-    except ValueError:
-        pass
-    m = _RFC2822_RE.fullmatch(s)
-    if m is not None:
-        month = _MONTHS.get(m[2].lower())
-        if month is not None:
-            if m[7]:
-                minutes = int(m[8]) * 60 + int(m[9])
-                offset = minutes if m[7] == "+" else -minutes
-                tz: timezone | None = _TZ_CACHE.get(offset)
-                if tz is None:
-                    tz = _TZ_CACHE.setdefault(
-                        offset, timezone(timedelta(minutes=offset))
-                    )
-                if m[7] == "-" and minutes == 0:
-                    tz = None  # RFC 2822: "-0000" means the zone is unknown
-            else:
-                tz = UTC
-            try:
-                return datetime(
-                    int(m[3]),
-                    month,
-                    int(m[1]),
-                    int(m[4]),
-                    int(m[5]),
-                    int(m[6] or 0),
-                    tzinfo=tz,
-                )
-            except ValueError as exc:
-                raise ValueError(f"invalid date {value!r}: {exc}") from None
-    try:
-        return parsedate_to_datetime(s)
-    except (ValueError, TypeError, IndexError):
-        raise ValueError(f"unrecognised date format: {_short(value)}") from None
-
-
-# ------------------------------------------------------------------------ encodings
-
-
-@dataclass(frozen=True, slots=True)
-class _Encoding:
-    codec: str
-    label: str
-    bom: int
-    """Bytes of byte-order mark to skip at the start of the stream."""
-    byte_lines: bool
-    """True when b"\\n" always ends a line, so bytes can be split and each line decoded
-    on its own: one bad line then costs one line, not the rest of the file."""
-    note: str | None = None
-    """Warning to emit once for the file."""
-
-
-_UTF8 = _Encoding("utf-8", "UTF-8", 0, True)
-_BOMS: Final = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
-)
-_ASCII_BYTES: Final = bytes(range(0x80))
-_NOT_CP1256_ARABIC_RANGE: Final = bytes(b for b in range(256) if not 0xC1 <= b <= 0xFE)
-
-
-def _forced_encoding(name: str, head: bytes) -> _Encoding:
-    codec = codecs.lookup(name).name
-    bom = 0
-    for mark, bom_codec, _ in _BOMS:
-        # "utf-16", "utf-32" and "utf-8-sig" consume their BOM themselves.
-        if codec == bom_codec and head.startswith(mark):
-            bom = len(mark)
-            break
-    byte_lines = "\n\r".encode(codec) == b"\n\r" and not codec.startswith(
-        ("utf-16", "utf-32")
-    )
-    return _Encoding(codec, name, bom, byte_lines)
-
-
-def _sniff_utf16(head: bytes) -> _Encoding | None:
-    """UTF-16 without BOM: ASCII (spaces, newlines, JSON syntax) puts NULs on one parity."""
-    sample = head[:4096]
-    sample = sample[: len(sample) - len(sample) % 2]
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    for nuls, other, codec, label in (
-        (odd, even, "utf-16-le", "UTF-16 LE"),
-        (even, odd, "utf-16-be", "UTF-16 BE"),
-    ):
-        if nuls >= max(1, half // 50) and other <= nuls // 20:
-            try:
-                codecs.getincrementaldecoder(codec)("strict").decode(
-                    sample, final=False
-                )
-            except UnicodeDecodeError:
-                continue
-            note = f"decoded as {label} (no byte-order mark; detected from the NUL-byte pattern)"
-            return _Encoding(codec, label, 0, False, note)
-    return None
-
-
-def _looks_cp1256(data: bytes) -> bool:
-    """Windows-1256 Arabic puts almost every high byte in 0xC1-0xFE; UTF-8 Arabic puts
-    half of them (continuation bytes) in 0x80-0xBF, which tells the two apart."""
-    high = len(data.translate(None, _ASCII_BYTES))
-    if not high:
-        return False
-    in_range = len(data.translate(None, _NOT_CP1256_ARABIC_RANGE))
-    return in_range >= 0.75 * high
-
-
-@dataclass(frozen=True, slots=True)
-class _Invalid:
-    offset: int
-    reason: str
-    sparse: bool
-    """Only a few bad sequences: a damaged UTF-8 file, worth reading line by line."""
-
-
-def _detect_encoding(
-    head: bytes, at_eof: bool, forced: str | None
-) -> tuple[_Encoding, _Invalid | None]:
-    """Decide a file's encoding from its first bytes (the whole file when ``at_eof``)."""
-    if forced is not None:
-        return _forced_encoding(forced, head), None
-    for mark, codec, label in _BOMS:
-        if head.startswith(mark):
-            if codec == "utf-8":
-                return _Encoding("utf-8", "UTF-8", len(mark), True), None
-            note = f"decoded as {label} (byte-order mark found)"
-            return _Encoding(codec, label, len(mark), False, note), None
-    if b"\x00" in head[:4096]:
-        utf16 = _sniff_utf16(head)
-        if utf16 is not None:
-            return utf16, None
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=at_eof)
-    except UnicodeDecodeError as exc:
-        if _looks_cp1256(head):
-            note = "decoded as windows-1256 (not valid UTF-8)"
-            return _Encoding("cp1256", "windows-1256", 0, True, note), None
-        bad = head.decode("utf-8", "replace").count("\ufffd")
-        sparse = bad <= max(8, len(head) // 2000)
-        return _UTF8, _Invalid(exc.start, exc.reason, sparse)
-    return _UTF8, None
 
 
 # -------------------------------------------------------------------------- streams
@@ -469,43 +147,6 @@ def _format_of(path: str) -> tuple[str | None, bool]:
     return _EXTENSIONS.get(os.path.splitext(lower)[1]), gz
 
 
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ")
-
-
-def _read_reason(exc: BaseException) -> str:
-    if isinstance(exc, EOFError):
-        return f"truncated gzip data ({exc})"
-    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
-        return f"corrupt gzip data ({exc})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc) or type(exc).__name__
-
-
-_READ_ERRORS: Final = (OSError, EOFError, zlib.error)
-
 # A plan says which key feeds each attribute, in ATTRIBUTES order (None: absent).
 _Plan = tuple[str | None, ...]
 
@@ -531,31 +172,11 @@ class _Session:
         self._text_keys = ", ".join(field_map.text)
         self._encoding = encoding
         self._stdin_format = "jsonl" if stdin_format == "ndjson" else stdin_format
-        self._on_problem = on_problem
         self._stdin = stdin
         self._plans: dict[tuple[str, ...], _Plan] = {}
         self._seen: dict[str, str] = {}
         self._renames: dict[str, int] = {}
-        self.errors: list[InputError] | None = [] if keep_errors else None
-        """Errors as exceptions, kept only for :func:`read_one` (a scan may report millions)."""
-
-    # ---- problems
-
-    def _error(self, exc: InputError, path: str | None = None) -> None:
-        """Report an error; ``path`` overrides ``exc.path`` when that is a location like ``f.json#3``."""
-        if self.errors is not None:
-            self.errors.append(exc)
-        if self._on_problem is not None:
-            message = _one_line(exc.location_message())
-            self._on_problem(InputProblem("error", message, path or exc.path, exc.line))
-
-    def _warn(
-        self, where: str, reason: str, path: str | None, line: int | None = None
-    ) -> None:
-        if self._on_problem is not None:
-            self._on_problem(
-                InputProblem("warning", _one_line(f"{where}: {reason}"), path, line)
-            )
+        self.problems = Problems(on_problem, keep_errors=keep_errors)
 
     # ---- paths
 
@@ -572,9 +193,9 @@ class _Session:
                 reason = (
                     "no such file or directory"
                     if isinstance(exc, FileNotFoundError)
-                    else _read_reason(exc)
+                    else read_reason(exc)
                 )
-                self._error(InputError(reason, path=path))
+                self.problems.error(InputError(reason, path=path))
                 continue
             if is_dir:
                 found = False
@@ -582,7 +203,7 @@ class _Session:
                     found = True
                     yield from self._read_file(file_path, rel, explicit=False)
                 if not found:
-                    self._warn(
+                    self.problems.warn(
                         path,
                         "no readable files in this directory (.txt .json .jsonl .ndjson .csv .tsv, optionally .gz)",
                         path,
@@ -605,9 +226,9 @@ class _Session:
                 with os.scandir(directory) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                self._error(
+                self.problems.error(
                     InputError(
-                        f"cannot list directory: {_read_reason(exc)}", path=directory
+                        f"cannot list directory: {read_reason(exc)}", path=directory
                     )
                 )
                 return
@@ -621,7 +242,7 @@ class _Session:
                     elif entry.is_file() and _format_of(entry.name)[0] is not None:
                         yield entry.path, rel
                 except OSError as exc:
-                    self._error(InputError(_read_reason(exc), path=entry.path))
+                    self.problems.error(InputError(read_reason(exc), path=entry.path))
 
         yield from scan(root, "")
 
@@ -638,9 +259,9 @@ class _Session:
                         raw, path, name, fmt, gz=False, size=size
                     )
         except InputError as exc:
-            self._error(exc)
-        except _READ_ERRORS as exc:
-            self._error(InputError(f"cannot read: {_read_reason(exc)}", path=path))
+            self.problems.error(exc)
+        except READ_ERRORS as exc:
+            self.problems.error(InputError(f"cannot read: {read_reason(exc)}", path=path))
 
     def _read_stdin(self) -> Iterator[Document]:
         stream = self._stdin if self._stdin is not None else sys.stdin.buffer
@@ -649,10 +270,10 @@ class _Session:
                 stream, STDIN_NAME, STDIN_NAME, self._stdin_format, gz=False
             )
         except InputError as exc:
-            self._error(exc)
-        except _READ_ERRORS as exc:
-            self._error(
-                InputError(f"cannot read: {_read_reason(exc)}", path=STDIN_NAME)
+            self.problems.error(exc)
+        except READ_ERRORS as exc:
+            self.problems.error(
+                InputError(f"cannot read: {read_reason(exc)}", path=STDIN_NAME)
             )
 
     # ---- formats
@@ -680,7 +301,7 @@ class _Session:
         at_eof = len(head) < _SNIFF_BYTES
         sniffed = fmt is None
         if sniffed and not head:
-            self._warn(path, "empty input, no document", path)
+            self.problems.warn(path, "empty input, no document", path)
             return
         if fmt is None:
             fmt = self._sniff_format(head, at_eof)
@@ -691,11 +312,11 @@ class _Session:
                 head, stream, path, name, fmt, gz=gz, sniffed=sniffed
             )
             return
-        enc, invalid = _detect_encoding(head, at_eof, self._encoding)
+        enc, invalid = detect_encoding(head, at_eof, self._encoding)
         if invalid is not None and not invalid.sparse:
-            raise DecodeError(self._undecodable(invalid, gz), path=path)
+            raise DecodeError(undecodable(invalid, gz), path=path)
         if enc.note:
-            self._warn(path, enc.note, path)
+            self.problems.warn(path, enc.note, path)
         body = io.BufferedReader(_Prefixed(head[enc.bom :], stream), _SNIFF_BYTES)
         lines = self._lines(body, enc, path, gz, enc.bom)
         if fmt == "jsonl":
@@ -711,17 +332,9 @@ class _Session:
             "use JSON Lines (.jsonl) for large collections"
         )
 
-    @staticmethod
-    def _undecodable(invalid: _Invalid, gz: bool) -> str:
-        where = "decompressed byte" if gz else "byte"
-        return (
-            f"cannot decode: not valid UTF-8 at {where} {invalid.offset} ({invalid.reason}) "
-            "and does not look like windows-1256; give the encoding explicitly"
-        )
-
     def _sniff_format(self, head: bytes, at_eof: bool) -> str:
         """``{``/``[`` means JSON (one value) or JSON Lines (one object per line); anything else is text."""
-        enc, _ = _detect_encoding(head, at_eof, self._encoding)
+        enc, _ = detect_encoding(head, at_eof, self._encoding)
         preview = codecs.getincrementaldecoder(enc.codec)("replace").decode(
             head[enc.bom :], final=at_eof
         )
@@ -765,7 +378,7 @@ class _Session:
                     try:
                         text = raw.decode(codec)
                     except UnicodeDecodeError as exc:
-                        self._error(
+                        self.problems.error(
                             DecodeError(
                                 f"not valid {enc.label} at {where} {offset + exc.start} ({exc.reason}); line skipped",
                                 path=path,
@@ -798,9 +411,9 @@ class _Session:
                         yield lineno, part + "\n"
                 if pending:
                     yield lineno + 1, pending
-        except _READ_ERRORS as exc:
+        except READ_ERRORS as exc:
             raise InputError(
-                f"cannot read after line {lineno}: {_read_reason(exc)}", path=path
+                f"cannot read after line {lineno}: {read_reason(exc)}", path=path
             ) from None
 
     def _read_whole(
@@ -817,9 +430,9 @@ class _Session:
         data = head + _read_upto(stream, MAX_WHOLE_FILE_BYTES + 1 - len(head))
         if len(data) > MAX_WHOLE_FILE_BYTES:
             raise InputError(self._too_big(fmt, gz), path=path)
-        enc, invalid = _detect_encoding(data, True, self._encoding)
+        enc, invalid = detect_encoding(data, True, self._encoding)
         if invalid is not None:
-            raise DecodeError(self._undecodable(invalid, gz), path=path)
+            raise DecodeError(undecodable(invalid, gz), path=path)
         try:
             text = data[enc.bom :].decode(enc.codec)
         except UnicodeDecodeError as exc:
@@ -829,7 +442,7 @@ class _Session:
                 path=path,
             ) from None
         if enc.note:
-            self._warn(path, enc.note, path)
+            self.problems.warn(path, enc.note, path)
         if fmt == "txt":
             yield from self._txt(text, path, name)
         else:
@@ -877,15 +490,15 @@ class _Session:
             items = value
         else:
             raise ParseError(
-                f"expected a JSON object or an array of objects, got {_json_type(value)}",
+                f"expected a JSON object or an array of objects, got {json_type(value)}",
                 path=path,
             )
         for i, item in enumerate(items):
             where = f"{path}#{i}"
             if not isinstance(item, dict):
-                self._error(
+                self.problems.error(
                     ParseError(
-                        f"expected a JSON object, got {_json_type(item)}; item skipped",
+                        f"expected a JSON object, got {json_type(item)}; item skipped",
                         path=where,
                     ),
                     path,
@@ -916,19 +529,19 @@ class _Session:
             try:
                 obj = loads(text)
             except json.JSONDecodeError as exc:
-                self._error(ParseError(_json_error(exc), path=path, line=lineno))
+                self.problems.error(ParseError(_json_error(exc), path=path, line=lineno))
                 continue
             except RecursionError:
-                self._error(
+                self.problems.error(
                     ParseError(
                         "malformed JSON: nested too deeply", path=path, line=lineno
                     )
                 )
                 continue
             if type(obj) is not dict:
-                self._error(
+                self.problems.error(
                     ParseError(
-                        f"expected a JSON object, got {_json_type(obj)}; line skipped",
+                        f"expected a JSON object, got {json_type(obj)}; line skipped",
                         path=path,
                         line=lineno,
                     )
@@ -970,7 +583,7 @@ class _Session:
             except StopIteration:
                 break
             except csv.Error as exc:
-                self._error(
+                self.problems.error(
                     ParseError(
                         f"malformed CSV: {exc}; record skipped",
                         path=path,
@@ -991,7 +604,7 @@ class _Session:
                     )
                 continue
             if len(row) != len(header):
-                self._error(
+                self.problems.error(
                     ParseError(
                         f"expected {len(header)} fields as in the header, got {len(row)}; record skipped",
                         path=path,
@@ -1038,7 +651,7 @@ class _Session:
             reason = (
                 f"missing text field (looked for: {self._text_keys}); record skipped"
             )
-            self._error(_record_error(FieldError, reason, origin, path, line), path)
+            self.problems.error(record_error(FieldError, reason, origin, path, line), path)
             return None
         try:
             text = _text_field(obj, "text", text_key)
@@ -1055,10 +668,10 @@ class _Session:
                 doc_id = str(raw_id)
             else:
                 raise FieldError(
-                    f"wrong type for id (key {id_key!r}): expected a string or an integer, got {_json_type(raw_id)}; record skipped"
+                    f"wrong type for id (key {id_key!r}): expected a string or an integer, got {json_type(raw_id)}; record skipped"
                 )
         except FieldError as exc:
-            self._error(_record_error(FieldError, exc.reason, origin, path, line), path)
+            self.problems.error(record_error(FieldError, exc.reason, origin, path, line), path)
             return None
         date = None
         if date_key is not None:
@@ -1067,9 +680,9 @@ class _Session:
                 try:
                     date = parse_date(raw_date)
                 except ValueError as exc:
-                    self._warn(
+                    self.problems.warn(
                         origin,
-                        f"cannot parse date {_short(raw_date)} ({exc}); document kept with no date",
+                        f"cannot parse date {short(raw_date)} ({exc}); document kept with no date",
                         path,
                         line,
                     )
@@ -1099,22 +712,13 @@ class _Session:
                 break
         self._renames[doc_id] = n
         seen[candidate] = origin
-        self._warn(
+        self.problems.warn(
             origin,
             f"duplicate id {doc_id!r} (first seen at {seen[doc_id]}); renamed to {candidate!r}",
             path,
             line,
         )
         return candidate
-
-
-def _record_error(
-    kind: type[InputError], reason: str, origin: str, path: str, line: int | None
-) -> InputError:
-    """An error located at a record: ``path:line`` for line formats, else the origin (``f.json#3``)."""
-    if line is not None:
-        return kind(reason, path=path, line=line)
-    return kind(reason, path=origin)
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:
@@ -1144,7 +748,7 @@ def _coerce(value: object, attribute: str, key: str | None) -> str:
     ):
         return "، ".join(v for v in value if v)
     raise FieldError(
-        f"wrong type for {attribute} (key {key!r}): expected a string, got {_json_type(value)}; record skipped"
+        f"wrong type for {attribute} (key {key!r}): expected a string, got {json_type(value)}; record skipped"
     )
 
 
@@ -1164,10 +768,7 @@ def _session(
     if not isinstance(fields, FieldMap):
         raise TypeError(f"fields must be a FieldMap, got {type(fields).__name__}")
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ConfigError(f"unknown encoding {encoding!r}") from None
+        check_encoding(encoding)
     if stdin_format is not None and stdin_format not in FORMATS:
         raise ConfigError(
             f"unknown stdin format {stdin_format!r} (expected one of: {', '.join(FORMATS)})"
@@ -1251,10 +852,10 @@ def read_one(
         count += 1
         if first is None:
             first = doc
-    if session.errors:  # a non-empty list: errors are kept for read_one
-        error = session.errors[0]
-        if len(session.errors) > 1:
-            error.add_note(f"{len(session.errors) - 1} more problem(s) in {shown}")
+    if session.problems.errors:  # a non-empty list: errors are kept for read_one
+        error = session.problems.errors[0]
+        if len(session.problems.errors) > 1:
+            error.add_note(f"{len(session.problems.errors) - 1} more problem(s) in {shown}")
         raise error
     if count != 1 or first is None:
         found = "no document" if count == 0 else f"{count} documents"
@@ -1274,10 +875,10 @@ def document_from_record(
     same field mapping and type rules as the file readers. Raises :class:`FieldError` when
     the record is not an object, lacks a text field or has a field of the wrong type."""
     if not isinstance(record, dict):
-        raise FieldError(f"expected a JSON object, got {_json_type(record)}", path=origin)
+        raise FieldError(f"expected a JSON object, got {json_type(record)}", path=origin)
     session = _session(fields, None, None, on_problem, None, keep_errors=True)
     doc = session._build(record, fallback_id, origin, origin, None)
     if doc is None:
-        assert session.errors, "a record refused without an error"
-        raise session.errors[0]
+        assert session.problems.errors, "a record refused without an error"
+        raise session.problems.errors[0]
     return doc
