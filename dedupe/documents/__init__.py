@@ -31,15 +31,8 @@ from ..models import Document, InputProblem
 from .dates import parse_date
 from .encodings import _Encoding, check_encoding, detect_encoding, undecodable
 from .fields import ATTRIBUTES, DEFAULT_FIELDS, FieldMap, parse_field_option
-from .problems import (
-    READ_ERRORS,
-    ProblemHandler,
-    Problems,
-    json_type,
-    read_reason,
-    record_error,
-    short,
-)
+from .problems import READ_ERRORS, ProblemHandler, Problems, json_type, read_reason
+from .records import RecordReader
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -52,6 +45,7 @@ __all__ = [
     "STDIN_NAME",
     "FieldMap",
     "ProblemHandler",
+    "RecordReader",
     "iter_documents",
     "parse_date",
     "parse_field_option",
@@ -83,7 +77,6 @@ _EXTENSIONS: Final[Mapping[str, str]] = {
 }
 _CONTAINER_KEYS: Final = ("documents", "articles", "items", "data")
 _GZIP_MAGIC: Final = b"\x1f\x8b"
-_PLAN_CACHE_SIZE: Final = 256
 # csv refuses fields over 128 KiB by default; a long article is one field. sys.maxsize
 # overflows the C long on some platforms, 2**31-1 does not.
 _CSV_FIELD_LIMIT: Final = min(sys.maxsize, 2**31 - 1)
@@ -147,10 +140,6 @@ def _format_of(path: str) -> tuple[str | None, bool]:
     return _EXTENSIONS.get(os.path.splitext(lower)[1]), gz
 
 
-# A plan says which key feeds each attribute, in ATTRIBUTES order (None: absent).
-_Plan = tuple[str | None, ...]
-
-
 # -------------------------------------------------------------------------- session
 
 
@@ -168,15 +157,11 @@ class _Session:
         keep_errors: bool = False,
     ) -> None:
         self._fields = field_map
-        self._candidates = tuple(field_map.candidates(a) for a in ATTRIBUTES)
-        self._text_keys = ", ".join(field_map.text)
         self._encoding = encoding
         self._stdin_format = "jsonl" if stdin_format == "ndjson" else stdin_format
         self._stdin = stdin
-        self._plans: dict[tuple[str, ...], _Plan] = {}
-        self._seen: dict[str, str] = {}
-        self._renames: dict[str, int] = {}
         self.problems = Problems(on_problem, keep_errors=keep_errors)
+        self.records = RecordReader(field_map, self.problems)
 
     # ---- paths
 
@@ -458,7 +443,7 @@ class _Session:
             if _WORDS.search(_MARKERS.sub("", line)):
                 title = line.strip()
                 break
-        doc_id = self._unique_id(name, path, path, None)
+        doc_id = self.records.unique_id(name, path, path, None)
         # The title is one of the text's own lines: flag it so it is not counted as a repeat there.
         yield Document(
             id=doc_id, text=text, title=title, origin=path, title_in_text=bool(title)
@@ -481,7 +466,7 @@ class _Session:
         if isinstance(value, dict):
             container = self._container(value)
             if container is None:
-                doc = self._build(value, name, path, path, None)
+                doc = self.records.read(value, name, path, path, None)
                 if doc is not None:
                     yield doc
                 return
@@ -504,7 +489,7 @@ class _Session:
                     path,
                 )
                 continue
-            doc = self._build(item, f"{name}#{i}", where, path, None)
+            doc = self.records.read(item, f"{name}#{i}", where, path, None)
             if doc is not None:
                 yield doc
 
@@ -522,7 +507,7 @@ class _Session:
         self, lines: Iterable[tuple[int, str]], path: str, name: str
     ) -> Iterator[Document]:
         loads = json.loads
-        build = self._build
+        build = self.records.read
         for lineno, text in lines:
             if not text or text.isspace():
                 continue
@@ -598,7 +583,7 @@ class _Session:
                 header = [h.strip() for h in row]
                 if not any(key in header for key in self._fields.text):
                     raise FieldError(
-                        f"missing text column (looked for: {self._text_keys}; header has: {', '.join(header)})",
+                        f"missing text column (looked for: {self.records.text_keys}; header has: {', '.join(header)})",
                         path=path,
                         line=start,
                     )
@@ -612,7 +597,7 @@ class _Session:
                     )
                 )
                 continue
-            doc = self._build(
+            doc = self.records.read(
                 dict(zip(header, row)),
                 f"{name}:{start}",
                 f"{path}:{start}",
@@ -622,134 +607,9 @@ class _Session:
             if doc is not None:
                 yield doc
 
-    # ---- records
-
-    def _plan(self, keys: tuple[str, ...]) -> _Plan:
-        plan = tuple(
-            next((k for k in cands if k in keys), None) for cands in self._candidates
-        )
-        if len(self._plans) >= _PLAN_CACHE_SIZE:
-            self._plans.clear()
-        self._plans[keys] = plan
-        return plan
-
-    def _build(
-        self,
-        obj: dict[str, object],
-        fallback_id: str,
-        origin: str,
-        path: str,
-        line: int | None,
-    ) -> Document | None:
-        """One record to one Document, or None after reporting why the record is unusable."""
-        keys = tuple(obj)
-        plan = self._plans.get(keys)
-        if plan is None:
-            plan = self._plan(keys)
-        id_key, title_key, text_key, date_key, outlet_key, author_key, url_key = plan
-        if text_key is None:
-            reason = (
-                f"missing text field (looked for: {self._text_keys}); record skipped"
-            )
-            self.problems.error(record_error(FieldError, reason, origin, path, line), path)
-            return None
-        try:
-            text = _text_field(obj, "text", text_key)
-            title = _text_field(obj, "title", title_key)
-            outlet = _text_field(obj, "outlet", outlet_key)
-            author = _text_field(obj, "author", author_key)
-            url = _text_field(obj, "url", url_key)
-            raw_id = obj[id_key] if id_key is not None else None
-            if type(raw_id) is str and raw_id:
-                doc_id: str = raw_id
-            elif raw_id is None or raw_id == "":
-                doc_id = fallback_id
-            elif type(raw_id) is int:
-                doc_id = str(raw_id)
-            else:
-                raise FieldError(
-                    f"wrong type for id (key {id_key!r}): expected a string or an integer, got {json_type(raw_id)}; record skipped"
-                )
-        except FieldError as exc:
-            self.problems.error(record_error(FieldError, exc.reason, origin, path, line), path)
-            return None
-        date = None
-        if date_key is not None:
-            raw_date = obj[date_key]
-            if raw_date is not None and raw_date != "":
-                try:
-                    date = parse_date(raw_date)
-                except ValueError as exc:
-                    self.problems.warn(
-                        origin,
-                        f"cannot parse date {short(raw_date)} ({exc}); document kept with no date",
-                        path,
-                        line,
-                    )
-        doc_id = self._unique_id(doc_id, origin, path, line)
-        return Document(
-            id=doc_id,
-            text=text,
-            title=title,
-            date=date,
-            outlet=outlet,
-            author=author,
-            url=url,
-            origin=origin,
-        )
-
-    def _unique_id(self, doc_id: str, origin: str, path: str, line: int | None) -> str:
-        """Keep every document even when ids repeat: later ones become ``id~2``, ``id~3``..."""
-        seen = self._seen
-        if doc_id not in seen:
-            seen[doc_id] = origin
-            return doc_id
-        n = self._renames.get(doc_id, 1)
-        while True:
-            n += 1
-            candidate = f"{doc_id}~{n}"
-            if candidate not in seen:
-                break
-        self._renames[doc_id] = n
-        seen[candidate] = origin
-        self.problems.warn(
-            origin,
-            f"duplicate id {doc_id!r} (first seen at {seen[doc_id]}); renamed to {candidate!r}",
-            path,
-            line,
-        )
-        return candidate
-
-
 def _json_error(exc: json.JSONDecodeError) -> str:
     # json's messages sometimes end in "at" ("Invalid control character at").
     return f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
-
-
-def _text_field(obj: dict[str, object], attribute: str, key: str | None) -> str:
-    """The string value of ``attribute`` (read from ``key``), "" when unmapped; raise FieldError on a wrong type."""
-    if key is None:
-        return ""
-    value = obj[key]
-    return value if type(value) is str else _coerce(value, attribute, key)
-
-
-def _coerce(value: object, attribute: str, key: str | None) -> str:
-    """Numbers become text and null becomes empty; structures are refused rather than
-    flattened, because their text would not be the article's."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if (
-        attribute == "author"
-        and isinstance(value, list)
-        and all(isinstance(v, str) for v in value)
-    ):
-        return "، ".join(v for v in value if v)
-    raise FieldError(
-        f"wrong type for {attribute} (key {key!r}): expected a string, got {json_type(value)}; record skipped"
-    )
 
 
 # ------------------------------------------------------------------------------ API
@@ -876,9 +736,9 @@ def document_from_record(
     the record is not an object, lacks a text field or has a field of the wrong type."""
     if not isinstance(record, dict):
         raise FieldError(f"expected a JSON object, got {json_type(record)}", path=origin)
-    session = _session(fields, None, None, on_problem, None, keep_errors=True)
-    doc = session._build(record, fallback_id, origin, origin, None)
+    problems = Problems(on_problem, keep_errors=True)
+    doc = RecordReader(fields, problems).read(record, fallback_id, origin, origin, None)
     if doc is None:
-        assert session.problems.errors, "a record refused without an error"
-        raise session.problems.errors[0]
+        assert problems.errors, "a record refused without an error"
+        raise problems.errors[0]
     return doc
