@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import dedupe.documents
 from dedupe.documents import STDIN_NAME, iter_documents, read_one
 from dedupe.errors import ConfigError, DecodeError, FieldError, InputError, ParseError
 from dedupe.models import Document, InputProblem
@@ -64,6 +65,32 @@ def copy_fixture(
 
 def jsonl_bytes(records: Sequence[Mapping[str, object]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+PUBLIC_NAMES = {
+    "ATTRIBUTES",
+    "DEFAULT_FIELDS",
+    "FORMATS",
+    "MAX_WHOLE_FILE_BYTES",
+    "STDIN_NAME",
+    "FieldMap",
+    "ProblemHandler",
+    "RecordReader",
+    "document_from_record",
+    "formats_help",
+    "iter_documents",
+    "parse_date",
+    "parse_field_option",
+    "read_one",
+}
+
+
+def test_public_names_are_exactly_all() -> None:
+    assert len(dedupe.documents.__all__) == len(PUBLIC_NAMES)
+    assert set(dedupe.documents.__all__) == PUBLIC_NAMES
+    namespace: dict[str, object] = {}
+    exec("from dedupe.documents import *", namespace)
+    assert set(namespace) - {"__builtins__"} == PUBLIC_NAMES
 
 
 @pytest.mark.parametrize(

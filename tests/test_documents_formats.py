@@ -7,9 +7,18 @@ derived from the registry rows; a row added to a registry is read like the other
 from __future__ import annotations
 
 import gzip
+import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+
+from dedupe.documents import DEFAULT_FIELDS, FORMATS, RecordReader, formats_help, iter_documents
+from dedupe.documents.formats import REGISTRY, FormatRegistry, Streamed, Whole
+from dedupe.documents.session import Session
+from dedupe.documents.sources import Source
+from dedupe.errors import ConfigError
+from dedupe.models import Document, InputProblem
 
 from .test_documents import JSONL_IDS, TEXT_1410, TITLE_1410, copy_fixture, jsonl_bytes, read
 
@@ -113,3 +122,113 @@ def test_stdin_text_opening_with_a_scraper_marker_is_text_not_json() -> None:
     assert doc.text.startswith("[ad_1]") or doc.title == "[ad_1]"
     array = read_one("-", stdin=io.BytesIO('[{"id": "a", "text": "نص الخبر"}]'.encode()))
     assert array.id == "a"
+
+
+# ------------------------------------------------------------------------- registry
+
+
+def test_names_extensions_and_messages_come_from_the_registry_rows() -> None:
+    rows = REGISTRY.rows
+    assert FORMATS == tuple(n for row in rows for n in (row.name, *row.aliases))
+    assert FORMATS == ("txt", "json", "jsonl", "ndjson", "csv", "tsv")
+    assert {ext: row.name for ext, row in REGISTRY.extensions.items()} == {
+        ext: row.name for row in rows for ext in row.extensions
+    }
+    assert list(REGISTRY.extensions) == [".txt", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"]
+    assert formats_help() == ".txt, .json, .jsonl/.ndjson, .csv, .tsv, each optionally gzipped"
+    assert REGISTRY.no_files_message == (
+        "no readable files in this directory (.txt .json .jsonl .ndjson .csv .tsv, optionally .gz)"
+    )
+    assert {row.name for row in rows if isinstance(row, Streamed)} == {"jsonl", "csv", "tsv"}
+    assert {row.name for row in rows if isinstance(row, Whole)} == {"txt", "json"}
+    described = REGISTRY.describe().splitlines()
+    assert len(described) == len(rows)
+    assert all(row.description in line for row, line in zip(rows, described))
+
+
+def test_unknown_stdin_format_lists_the_registry_names() -> None:
+    with pytest.raises(ConfigError) as info:
+        iter_documents(["-"], stdin_format="xml")
+    assert str(info.value) == (
+        "unknown stdin format 'xml' (expected one of: txt, json, jsonl, ndjson, csv, tsv)"
+    )
+
+
+def _read_pipes(
+    lines: Iterable[tuple[int, str]], source: Source, records: RecordReader
+) -> Iterator[Document]:
+    """A toy format for the registry tests: ``id|text`` per line."""
+    for lineno, line in lines:
+        doc_id, _, text = line.rstrip("\n").partition("|")
+        doc = records.read(
+            {"id": doc_id, "text": text}, f"{source.name}:{lineno}", f"{source.path}:{lineno}", source.path, lineno
+        )
+        if doc is not None:
+            yield doc
+
+
+PIPES = Streamed("psv", (".psv", ".pipe"), ("pipes",), "pipe-separated id|text, one per line", _read_pipes)
+
+
+def test_a_row_added_to_a_registry_shows_up_in_everything_derived(tmp_path: Path) -> None:
+    registry = FormatRegistry([*REGISTRY.rows, PIPES])
+    assert registry.names == (*FORMATS, "psv", "pipes")
+    assert registry.extensions[".psv"] is PIPES and registry.extensions[".pipe"] is PIPES
+    assert registry.format_of("feeds/Wire.PSV.gz") == (PIPES, True)
+    assert registry.knows("a.pipe") and not REGISTRY.knows("a.pipe")
+    assert registry.help() == ".txt, .json, .jsonl/.ndjson, .csv, .tsv, .psv/.pipe, each optionally gzipped"
+    assert registry.no_files_message == (
+        "no readable files in this directory (.txt .json .jsonl .ndjson .csv .tsv .psv .pipe, optionally .gz)"
+    )
+    assert registry.stdin_format("pipes") is PIPES
+    with pytest.raises(ConfigError, match=r"expected one of: txt, json, jsonl, ndjson, csv, tsv, psv, pipes\)"):
+        registry.stdin_format("xml")
+    assert ".psv" not in REGISTRY.extensions  # the registry built from a list is its own
+
+    # and a reading with that registry walks into .psv files and reads them with the row's reader
+    (tmp_path / "a.psv").write_text("p1|نص أول\np2|نص ثان\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("نص", encoding="utf-8")
+    problems: list[InputProblem] = []
+    session = Session(DEFAULT_FIELDS, None, None, problems.append, None, registry=registry)
+    assert [(d.id, d.origin) for d in session.run([tmp_path])] == [
+        ("p1", f"{tmp_path / 'a.psv'}:1"),
+        ("p2", f"{tmp_path / 'a.psv'}:2"),
+        ("b.txt", str(tmp_path / "b.txt")),
+    ]
+    assert problems == []
+    stdin = Session(DEFAULT_FIELDS, None, "pipes", None, io.BytesIO(b"s|x\n"), registry=registry)
+    assert [d.id for d in stdin.run(["-"])] == ["s"]
+    # the default registry does not know the format: the file is skipped
+    docs, _ = read([tmp_path])
+    assert [d.id for d in docs] == ["b.txt"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        pytest.param([PIPES, PIPES], "format name 'psv' is registered twice", id="name-twice"),
+        pytest.param(
+            [PIPES, Streamed("pipes", (".x",), (), "", _read_pipes)],
+            "format name 'pipes' is registered twice",
+            id="alias-is-a-name",
+        ),
+        pytest.param(
+            [PIPES, Streamed("other", (".psv",), (), "", _read_pipes)],
+            "extension '.psv' is registered twice",
+            id="extension-twice",
+        ),
+        pytest.param(
+            [Streamed("up", (".PSV",), (), "", _read_pipes)],
+            "extension '.PSV' must be lower-case and start with a dot",
+            id="upper-case-extension",
+        ),
+        pytest.param(
+            [Streamed("nodot", ("psv",), (), "", _read_pipes)],
+            "extension 'psv' must be lower-case and start with a dot",
+            id="extension-without-dot",
+        ),
+    ],
+)
+def test_a_registry_refuses_ambiguous_rows(rows: list[Streamed], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        FormatRegistry(rows)

@@ -4,10 +4,14 @@ ids renamed, unparseable dates dropped with a warning.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from dedupe.documents import DEFAULT_FIELDS, RecordReader, document_from_record
+from dedupe.documents.problems import Problems
+from dedupe.errors import FieldError
 from dedupe.models import InputProblem
 
 from .test_documents import jsonl_bytes, read
@@ -127,3 +131,43 @@ def test_unparseable_date_keeps_the_document(tmp_path: Path) -> None:
     assert [(d.id, d.date) for d in docs] == [("a", None), ("b", None)]
     assert [(p.level, p.line) for p in problems] == [("warning", 1)]
     assert "cannot parse date '25 شوال 1436'" in problems[0].message
+
+
+def test_one_record_reader_renames_repeats_and_reports_at_the_record() -> None:
+    problems: list[InputProblem] = []
+    reader = RecordReader(DEFAULT_FIELDS, Problems(problems.append))
+    first = reader.read({"id": "x", "body": "نص"}, "fb", "<a>", "<a>", None)
+    again = reader.read({"id": "x", "text": "نص آخر"}, "fb", "f.jsonl:3", "f.jsonl", 3)
+    unnamed = reader.read({"text": "نص"}, "f.json#4", "dir/f.json#4", "dir/f.json", None)
+    refused = reader.read({"title": "عنوان"}, "fb", "dir/f.json#5", "dir/f.json", None)
+    assert first is not None and again is not None and unnamed is not None
+    assert (first.id, first.text, first.origin) == ("x", "نص", "<a>")
+    assert (again.id, again.origin) == ("x~2", "f.jsonl:3")
+    assert unnamed.id == "f.json#4"
+    assert refused is None
+    assert reader.unique_id("x", "other", "other", None) == "x~3"
+    assert problems == [
+        InputProblem("warning", "f.jsonl:3: duplicate id 'x' (first seen at <a>); renamed to 'x~2'", "f.jsonl", 3),
+        InputProblem(
+            "error",
+            "dir/f.json#5: missing text field (looked for: text, body, content, article); record skipped",
+            "dir/f.json",
+            None,
+        ),
+        InputProblem("warning", "other: duplicate id 'x' (first seen at <a>); renamed to 'x~3'", "other", None),
+    ]
+
+
+def test_document_from_record_reads_like_a_file_record(tmp_path: Path) -> None:
+    record = {"docno": 7, "content": "نص", "headline": 3.5, "byline": ["واس", "الرياض"], "pubDate": "2015-08-10"}
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(jsonl_bytes([record]))
+    (from_file,), problems = read([path])
+    assert problems == []
+    assert document_from_record(record, origin=str(path)) == replace(from_file, origin=str(path))
+    with pytest.raises(FieldError, match="^<request>: expected a JSON object, got array$"):
+        document_from_record([record])
+    with pytest.raises(FieldError, match="^<request>: wrong type for text"):
+        document_from_record({"text": ["نص"]})
+    with pytest.raises(TypeError):
+        document_from_record(record, fields={"text": "content"})  # type: ignore[arg-type]
