@@ -20,13 +20,13 @@ Layout (each job in one module)::
     │                   or not), stdin; the prefixed stream; whole text or decoded lines
     ├── encodings.py    which codec: byte-order marks, UTF-16 without one, windows-1256
     ├── formats/
-    │   ├── __init__.py the registry: one row per format; extension map, FORMATS,
-    │   │               the messages naming the formats and formats_help() derived from it
-    │   ├── sniff.py    the format of a source whose name does not say it
-    │   ├── txt.py      .txt          one article per file          (read whole)
-    │   ├── json.py     .json         object, array or wrapper      (read whole)
-    │   ├── jsonl.py    .jsonl/.ndjson one object per line          (streamed)
-    │   └── delimited.py .csv/.tsv    header row, one record a row  (streamed)
+    │   ├── __init__.py   the registry: one row per format; the extension map, FORMATS,
+    │   │                 the messages naming the formats and formats_help() derive from it
+    │   ├── sniff.py      the format of a source whose name does not say it
+    │   ├── txt.py        .txt            one article per file      (read whole)
+    │   ├── json.py       .json           object, array or wrapper  (read whole)
+    │   ├── jsonl.py      .jsonl .ndjson  one object per line       (streamed)
+    │   └── delimited.py  .csv .tsv       header row, then records  (streamed)
     ├── records.py      RecordReader: one parsed record → one Document (field plans,
     │                   type rules, repeated ids renamed id~2, id~3...)
     ├── fields.py       FieldMap, parse_field_option: which key feeds which attribute

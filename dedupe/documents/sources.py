@@ -54,6 +54,7 @@ class Source:
     """For ids made without an id field: the path relative to the directory argument,
     or the base name of a file argument, so ids do not depend on the working directory."""
     stdin: bool = False
+    """Read from stdin (``-``), not from ``path``."""
     sniffed: bool = False
     """The format was guessed from the content (no known extension, no ``stdin_format``)."""
 
