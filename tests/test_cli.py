@@ -140,3 +140,11 @@ def test_scan_table_lists_uncredited_reuse(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "Uncredited reuse" in result.stdout
     assert "articles copied from another" in result.stdout
+
+
+def test_scan_help_names_every_input_format(runner: CliRunner) -> None:
+    from dedupe.documents import formats_help
+
+    result = runner.invoke(main, ["scan", "--help"])
+    assert formats_help() in " ".join(result.output.split())
+    assert ".tsv" in formats_help()

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from .. import report as reports
-from ..documents import iter_documents, read_one
+from ..documents import formats_help, iter_documents, read_one
 from ..models import InputProblem
 from ..pipeline import compare as compare_documents
 from ..pipeline import scan as scan_paths
@@ -25,9 +25,14 @@ from .render import render_pair, render_provenance, render_report
 __all__ = ["compare", "provenance", "scan"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
+_SCAN_HELP = f"""Scan files, directories or - (stdin) for near-duplicates, partial copies and repeated headlines.
+
+    Reads {formats_help()}; directories are walked recursively. The report goes to stdout (or
+    --output); progress and problems go to stderr.
+    """
 
 
-@click.command()
+@click.command(help=_SCAN_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format (default: table on a terminal, else from --output's extension, else json).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default=None, help="Write the report to this file instead of stdout.")
@@ -40,11 +45,6 @@ def scan(
     paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None, quiet: bool, jobs: int,
     fields: tuple[str, ...], encoding: str | None, source_files: tuple[str, ...], **config_values: Any,
 ) -> None:
-    """Scan files, directories or - (stdin) for near-duplicates, partial copies and repeated headlines.
-
-    Reads .txt, .json, .jsonl/.ndjson and .csv files, each optionally gzipped; directories are
-    walked recursively. The report goes to stdout (or --output); progress and problems go to stderr.
-    """
     config = config_from(**config_values)
     mapping = field_map(fields)
     registry = registry_from(source_files)
