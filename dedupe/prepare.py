@@ -60,7 +60,7 @@ class Prepared:
     """Bit mask of the weekdays the text names."""
     provenance: Provenance | None = None
     located: Located | None = None
-    """Where each hashed token sits in the raw text (for passages), when asked for with a registry."""
+    """Where each hashed token sits in the raw text (for passages), when asked for."""
     spooled: bytes | None = None
     """The document's spool record (encoded in the worker that prepared it, so the process
     reading the input only writes bytes)."""
@@ -70,15 +70,15 @@ def prepare(
     doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None, *, locate_tokens: bool = False,
 ) -> Prepared:
     """Clean and shingle one document (and find its citations when given a source registry);
-    raise :class:`DocumentSkipped` when it cannot be scanned. ``locate_tokens`` (with a
-    registry) also records where each hashed token sits in the raw text, for passages."""
+    raise :class:`DocumentSkipped` when it cannot be scanned. ``locate_tokens`` also records
+    where each hashed token sits in the raw text, for passages."""
     size = len(doc.text) + len(doc.title)
     if size > config.max_chars:
         raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
     if not doc.text.strip():
         raise DocumentSkipped("empty", "no text")
-    # With a registry, the text's token offsets serve both cleaning and citation finding.
-    offsets = token_offsets(doc.text) if registry is not None else None
+    # The text's token offsets serve cleaning, citation finding and locating tokens alike.
+    offsets = token_offsets(doc.text) if registry is not None or locate_tokens else None
     cleaned = clean(doc, offsets)
     tokens = cleaned.tokens
     if len(tokens) < config.min_tokens:

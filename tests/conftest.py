@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import socket
@@ -24,6 +26,18 @@ ANT = CORPORA / "ant-multisource.jsonl.gz"
 
 SEED_000 = SEEDS / "000_1d40cc6677096fc7.txt"
 SEED_003 = SEEDS / "003_9fd6ca38c3f9c008.txt"
+
+
+def first_texts(corpus: Path, n: int) -> list[str]:
+    """Title and text of the first ``n`` records of a JSON Lines corpus, as one string each."""
+    texts = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            texts.append((row.get("title") or "") + "\n" + (row.get("text") or ""))
+            if len(texts) >= n:
+                break
+    return texts
 
 
 def needs_corpus(path: Path) -> pytest.MarkDecorator:

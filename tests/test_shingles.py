@@ -12,7 +12,7 @@ from dedupe._infra import jit
 from dedupe.normalize import tokenize
 from dedupe.shingles import TokenHasher, shingle_sequence, shingle_set, shingle_size_for, text_token_hashes
 
-from .conftest import EXAMPLE, SEED_000, SEED_003, SNN, needs_corpus
+from .conftest import EXAMPLE, SEED_000, SEED_003, SNN, first_texts, needs_corpus
 
 needs_numba = pytest.mark.skipif(not jit.available(), reason="numba is not installed: the compiled kernels are not built")
 
@@ -136,16 +136,7 @@ def test_numbers_from_hashes_equal_the_string_version(text: str) -> None:
 @needs_corpus(SNN)
 @needs_numba
 def test_both_paths_agree_on_2000_saudinewsnet_articles() -> None:
-    import gzip
-    import json
-
-    texts = []
-    with gzip.open(SNN, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            texts.append((row.get("title") or "") + "\n" + (row.get("text") or ""))
-            if len(texts) >= 2000:
-                break
+    texts = first_texts(SNN, 2000)
     a, ca = text_token_hashes(texts, compiled=True)
     b, cb = text_token_hashes(texts, compiled=False)
     assert np.array_equal(a, b) and np.array_equal(ca, cb)

@@ -14,7 +14,7 @@ from dedupe.normalize import tokenize
 from dedupe.shingles import TokenHasher, shingle_set
 from dedupe.signatures import EMPTY, _minhash_compiled, permutations, signatures, signatures_numpy, text_signatures, to_minhash
 
-from .conftest import SEED_000, SEED_003, SNN, needs_corpus
+from .conftest import SEED_000, SEED_003, SNN, first_texts, needs_corpus
 
 needs_numba = pytest.mark.skipif(not jit.available(), reason="numba is not installed: the compiled kernels are not built")
 
@@ -100,16 +100,7 @@ def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
 
 @needs_corpus(SNN)
 def test_text_signatures_equal_shingling_each_of_300_saudinewsnet_articles() -> None:
-    import gzip
-    import json
-
-    texts = []
-    with gzip.open(SNN, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            texts.append((row.get("title") or "") + "\n" + (row.get("text") or ""))
-            if len(texts) >= 300:
-                break
+    texts = first_texts(SNN, 300)
     perms = permutations(128, 1)
     reference = signatures_numpy([shingle_set(TokenHasher()(tokenize(t)), 5, 2) for t in texts], perms)
     assert np.array_equal(text_signatures(texts, perms), reference)

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from ..models import CheckResult, Document, IndexStats, Pair, Provenance, Report
 from ..registry import Registry
+from ..relations import kind
 from ..report import summary
 
 _TITLE_WIDTH = 40
@@ -119,7 +120,7 @@ def render_pair(pair: Pair, console: Console) -> None:
     table = Table(show_header=False, box=None)
     table.add_column("what")
     table.add_column("value")
-    table.add_row("relation", pair.relation.replace("_", " "))
+    table.add_row("relation", f"{pair.relation.replace('_', ' ')}: {kind(pair.relation).meaning}")
     table.add_row("jaccard", f"{pair.jaccard:.3f}")
     table.add_row("containment of A in B", f"{pair.containment_a_in_b:.3f}")
     table.add_row("containment of B in A", f"{pair.containment_b_in_a:.3f}")

@@ -236,7 +236,7 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
     scan of just these two documents gives them (``unrelated`` when it gives none)."""
     config = config or Config()
     hasher = worker_hasher()
-    pa, pb = prepare(a, config, hasher), prepare(b, config, hasher)
+    pa, pb = (prepare(d, config, hasher, locate_tokens=bool(config.max_passages)) for d in (a, b))
     s = score(pa.shingles, pb.shingles)
     facts = CorpusFacts.of([pa.vocab, pb.vocab], [pa.numbers, pb.numbers], config)
     code = relations(
@@ -244,7 +244,8 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
         np.array([s.size_a, s.size_b], dtype=np.int64), np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
     )
     shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
-    found = passages(a, b, shared, config, hasher) if s.shared else []
+    located = (pa.located, pb.located) if pa.located is not None and pb.located is not None else None
+    found = passages(a, b, shared, config, hasher, located) if s.shared and config.max_passages else []
     return pair_of(a.id, b.id, by_code(int(code[0])).name, s, found)
 
 
