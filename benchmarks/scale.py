@@ -179,11 +179,8 @@ def main() -> int:
         write_seconds = time.perf_counter() - clock_write
     wall = time.perf_counter() - clock
     stop.set()
-    counted = getattr(report.pairs, "relation_counts", None)  # a pair store counts without reading back
-    relations: dict[str, int] = dict(counted()) if counted is not None else {}
-    if counted is None:
-        for p in report.pairs:
-            relations[p.relation] = relations.get(p.relation, 0) + 1
+    assert report.counts is not None  # a scan counts its pairs: they need not be read back
+    relations: dict[str, int] = dict(report.counts.relations)
     results: dict[str, Any] = {
         "documents": args.docs,
         "scanned": report.documents.scanned_count(),  # type: ignore[attr-defined]

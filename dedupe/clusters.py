@@ -31,16 +31,17 @@ from ._infra.lazy import LazySequence
 from .models import Cluster, ClusterMember, Document, Edge, Pair
 from .origin import Directions, OriginKeys, cluster_original, date_keys, directions
 from .relations import RELATIONS, kind
-from .verify import PairColumns, id_ranks, report_order
+from .verify import PairColumns, columns_of, id_ranks, report_order
 
-__all__ = ["ClusterTable", "adjacency", "build_clusters", "cluster_table", "columns_of"]
+__all__ = ["ClusterTable", "adjacency", "build_clusters", "cluster_table"]
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 Adjacency = tuple[I64, I32, I32]
 
 _CLUSTERING = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).clusters), dtype=np.int8)
-_PARTIAL = kind("partial").code
+# Reuse that does not cluster (partial): listed beside a cluster as links to other stories.
+_LINKING = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).reuse and not kind(r).clusters), dtype=np.int8)
 
 
 def adjacency(n: int, a: I32, b: I32, pair: I64) -> Adjacency:
@@ -113,7 +114,7 @@ def cluster_table(
     strong_mask = np.isin(columns.code, _CLUSTERING)
     strong = np.flatnonzero(strong_mask)
     strong_adjacency = adjacency(n, columns.a[strong], columns.b[strong], strong)
-    partial = np.flatnonzero(columns.code == _PARTIAL)
+    partial = np.flatnonzero(np.isin(columns.code, _LINKING))
     partial_adjacency = adjacency(n, columns.a[partial], columns.b[partial], partial)
     ordered = order[strong_mask[order]]
     indptr, other, _ = strong_adjacency
@@ -193,22 +194,6 @@ class ClusterTable(LazySequence[Cluster]):
             links.update(docs[o].id for o, k in zip(p_other[lo:hi].tolist(), self._cluster_of[p_other[lo:hi]].tolist()) if k != c)
             built.append(ClusterMember(docs[m].id, docs[m].outlet, docs[m].date, tuple(edges)))
         return Cluster(c + 1, docs[members[0]].id, tuple(built), tuple(sorted(links)), tuple(sorted(linked)))
-
-
-def columns_of(pairs: Iterable[Pair], docs: Sequence[Document]) -> PairColumns:
-    """Verified :class:`~dedupe.models.Pair` objects of the documents ``docs`` as columns."""
-    position = {d.id: k for k, d in enumerate(docs)}
-    rows = [
-        (position[p.a], position[p.b], p.shared_shingles, p.shingles_a, p.shingles_b, kind(p.relation).code)
-        for p in pairs if kind(p.relation).code >= 0
-    ]
-    if not rows:
-        return PairColumns.empty()
-    a, b, shared, size_a, size_b, code = (np.array(column) for column in zip(*rows))
-    return PairColumns(
-        a.astype(np.int32), b.astype(np.int32), shared.astype(np.int32), size_a.astype(np.int32), size_b.astype(np.int32),
-        code.astype(np.int8),
-    )
 
 
 def build_clusters(

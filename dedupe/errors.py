@@ -14,7 +14,8 @@ One hierarchy, so callers can catch all of them with ``except DedupeError``::
     └── IndexStoreError              a persistent index cannot be used
         ├── IndexUnavailable(ConnectionError)   cannot be opened or reached (no file, no server)
         ├── IndexIncompatible        made by another schema version or another shingling config
-        └── ArticleNotFound(KeyError)           no article with that id in the index
+        ├── ArticleNotFound(KeyError)           no article with that id in the index
+        └── IndexExtraMissing(ImportError)      the backend's driver is not installed (an install hint)
 
 Each class says how the edges answer it, so that the CLI converts library errors in one place
 and the service answers them in one handler:
@@ -58,9 +59,13 @@ class MissingExtra(DedupeError, ImportError):
     code = "missing_extra"
     http_status = 503
 
-    def __init__(self, what: str, extra: str, package: str = "dedupe-arabic-news") -> None:
+    def __init__(self, what: str, extra: str) -> None:
         self.extra = extra
-        super().__init__(f"{what} needs its extra: pip install '{package}[{extra}]'")
+        super().__init__(install_hint(what, extra))
+
+
+def install_hint(what: str, extra: str) -> str:
+    return f"{what} needs its extra: pip install 'dedupe-arabic-news[{extra}]'"
 
 
 class InputError(DedupeError, ValueError):
@@ -131,6 +136,16 @@ class IndexIncompatible(IndexStoreError):
     """The index was written by another schema version or with another shingling config."""
 
     code = "index_incompatible"
+
+
+class IndexExtraMissing(IndexStoreError, ImportError):
+    """An index backend's driver is not installed: an install hint, with the index's exit code."""
+
+    code = "missing_index_driver"
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(install_hint(what, extra))
 
 
 class ArticleNotFound(IndexStoreError, KeyError):

@@ -23,12 +23,11 @@ import numpy.typing as npt
 
 from ._infra import jit
 from ._infra.lazy import LazySequence
-from .clusters import columns_of
 from .models import CopyLink, Document, DocumentSummary, Finding, Pair, Provenance
 from .origin import Directions, OriginKeys, basis, date_keys, directions
 from .provenance import ArticleInfo, credit_for
 from .relations import RELATIONS, kind
-from .verify import PairColumns, id_ranks
+from .verify import PairColumns, columns_of, id_ranks
 
 __all__ = ["DocumentTable", "LinkTable", "copy_links", "link_table"]
 
@@ -99,18 +98,18 @@ def link_table(
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(derived, minlength=n), out=indptr[1:])
     del derived
-    return LinkTable(columns, docs, indptr, origin[order], pair[order], keys.when, info, agency_source)
+    return LinkTable(columns, docs, indptr, origin[order], pair[order], keys, info, agency_source)
 
 
 class LinkTable:
     """Each document's ``copied_from`` links (see :func:`link_table`), built when asked for."""
 
     def __init__(
-        self, columns: PairColumns, docs: Sequence[Document], indptr: I64, origin: I32, pair: I32, when: I64,
+        self, columns: PairColumns, docs: Sequence[Document], indptr: I64, origin: I32, pair: I32, keys: OriginKeys,
         info: Callable[[int], ArticleInfo], agency_source: Callable[[str], bool],
     ) -> None:
         self._columns, self._docs = columns, docs
-        self._indptr, self._origin, self._pair, self._when = indptr, origin, pair, when
+        self._indptr, self._origin, self._pair, self._keys = indptr, origin, pair, keys
         self._info, self._agency_source = info, agency_source
 
     def count(self, k: int) -> int:
@@ -128,7 +127,7 @@ class LinkTable:
             size = int(cols.size_a[p]) if int(cols.a[p]) == o else int(cols.size_b[p])
             contained = round(int(cols.shared[p]) / size, 4) if size else 0.0
             credited, kinds, creditable = credit_for(d_info, o_info, self._agency_source)
-            how = basis(o_info.outlet_type == "agency", d_info.outlet_type == "agency", int(self._when[o]), int(self._when[k]))
+            how = basis(not self._keys.not_agency[o], not self._keys.not_agency[k], int(self._keys.when[o]), int(self._keys.when[k]))
             out.append(CopyLink(docs[o].id, RELATIONS[cols.code[p]], cols.jaccard(p), contained, credited, kinds, creditable, how))
         return tuple(out)
 
@@ -168,7 +167,7 @@ def copy_links(
     """The links :func:`link_table` gives for verified pairs as :class:`~dedupe.models.Pair`
     objects, by derived document id; ``infos[k]`` is document k's ArticleInfo."""
     columns = columns_of(pairs, docs)
-    not_agency = np.array([0 if i.outlet_type == "agency" else 1 for i in infos], dtype=np.int8)
+    not_agency = np.array([0 if i.is_agency else 1 for i in infos], dtype=np.int8)
     keys = OriginKeys(not_agency, date_keys([d.date for d in docs]), id_ranks(docs))
     table = link_table(columns, docs, keys, directions(columns, keys), infos.__getitem__, agency_source)
     return {docs[k].id: list(found) for k in range(len(docs)) if (found := table.of(k))}

@@ -38,7 +38,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .models import VERDICTS, Document, Finding, Match, Reason, Verdict
-from .provenance import ArticleInfo
+from .provenance import WIRE_CREDIT_KINDS, ArticleInfo
 from .registry import Registry
 from .relations import REUSE, Relation, kind, strength
 
@@ -76,11 +76,11 @@ _FINDING_RULES = (
 def is_wire(info: ArticleInfo, registry: Registry) -> bool:
     """An agency's own item, or an article crediting an agency in its byline, dateline or a
     credit line (a paper's wire story)."""
-    if info.outlet_type == "agency":
+    if info.is_agency:
         return True
     return any(
         registry.is_agency(source)
-        and set(info.credit_kinds.get(source, ())) & {"byline", "dateline", "credit_line"}
+        and set(info.credit_kinds.get(source, ())) & WIRE_CREDIT_KINDS
         for source in info.cited
     )
 

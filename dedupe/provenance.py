@@ -16,7 +16,10 @@ from datetime import datetime
 from .models import Provenance
 from .registry import Registry
 
-__all__ = ["ArticleInfo", "article_info", "credit_for"]
+__all__ = ["WIRE_CREDIT_KINDS", "ArticleInfo", "article_info", "credit_for"]
+
+WIRE_CREDIT_KINDS = frozenset({"byline", "dateline", "credit_line"})
+"""Citation kinds by which a paper credits a wire for the story it prints (not a passing quote)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,11 @@ class ArticleInfo:
     cited: frozenset[str]
     credit_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Source id → the kinds of citation naming it."""
+
+    @property
+    def is_agency(self) -> bool:
+        """The article is a wire agency's own item."""
+        return self.outlet_type == "agency"
 
 
 def article_info(prov: Provenance, outlet: str, date: datetime | None, registry: Registry) -> ArticleInfo:
@@ -63,15 +71,15 @@ def credit_for(
         creditable.add(origin.outlet_source)
     creditable.discard(derived.outlet_source or "")
     credit_sources = sorted(creditable & derived.cited)
-    if not credit_sources and origin.outlet_type == "agency" and "agencies" in derived.cited:
+    if not credit_sources and origin.is_agency and "agencies" in derived.cited:
         credit_sources = ["agencies"]
     kinds = tuple(sorted({k for s in credit_sources for k in derived.credit_kinds.get(s, ())}))
-    if not credit_sources and origin.outlet_type != "agency":
+    if not credit_sources and not origin.is_agency:
         # Two newspapers printing the same text, one of them crediting a wire agency in its
         # byline or dateline: both most likely took it from that wire, which is credited.
         wires = sorted(
             s for s in derived.cited - {derived.outlet_source or ""}
-            if agency_source(s) and set(derived.credit_kinds.get(s, ())) & {"byline", "dateline", "credit_line"}
+            if agency_source(s) and set(derived.credit_kinds.get(s, ())) & WIRE_CREDIT_KINDS
         )
         if wires:
             credit_sources = wires

@@ -33,7 +33,7 @@ from .relations import CLUSTERING, RELATIONS
 
 __all__ = [
     "CHECK_SCHEMA_VERSION", "CSV_COLUMNS", "SCHEMA_VERSION", "add_event", "article_to_dict", "check_to_dict", "compare_to_dict",
-    "put_answer",
+    "delete_answer", "health_answer", "put_answer",
     "done_event", "iter_records", "pair_to_dict", "provenance_records", "provenance_to_dict", "stats_to_dict", "summary",
     "to_dict", "write_csv", "write_json", "write_jsonl",
 ]
@@ -333,6 +333,16 @@ def done_event(total: AddResult, articles: int, problems: int) -> dict[str, Any]
         "event": "done", "added": len(total.added), "replaced": len(total.replaced), "unchanged": len(total.unchanged),
         "skipped": len(total.skipped), "articles": articles, "problems": problems,
     }
+
+
+def health_answer(index_url: str, articles: int) -> dict[str, Any]:
+    """The service's answer to ``GET /healthz``."""
+    return {"status": "ok", "version": __version__, "index": index_url, "articles": articles}
+
+
+def delete_answer(article_id: str) -> dict[str, Any]:
+    """The service's answer to ``DELETE /v1/articles/{id}``."""
+    return {"id": article_id, "deleted": True}
 
 
 def put_answer(article_id: str, status: str, content_hash: str, r: AddResult) -> dict[str, Any]:

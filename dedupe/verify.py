@@ -30,7 +30,7 @@ from .models import Document, Pair, Passage
 from .relations import NO_RELATION, RELATIONS, Relation, by_code, kind
 
 __all__ = [
-    "ColumnPairs", "PairColumns", "Scores", "cross_counts", "id_ranks", "jaccards", "pair_of", "relation_codes",
+    "ColumnPairs", "PairColumns", "Scores", "columns_of", "cross_counts", "id_ranks", "jaccards", "pair_of", "relation_codes",
     "relation_of", "relations", "report_order", "score", "shared_counts", "verify_candidates",
 ]
 
@@ -282,6 +282,22 @@ def rounded(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> F64:
         n, d = num[start : start + _ROUND_CHUNK].tolist(), den[start : start + _ROUND_CHUNK].tolist()
         out[start : start + len(n)] = [round(x / y, 4) if y else 0.0 for x, y in zip(n, d)]
     return out
+
+
+def columns_of(pairs: Iterable[Pair], docs: Sequence[Document]) -> PairColumns:
+    """Verified :class:`~dedupe.models.Pair` objects of the documents ``docs`` as columns."""
+    position = {d.id: k for k, d in enumerate(docs)}
+    rows = [
+        (position[p.a], position[p.b], p.shared_shingles, p.shingles_a, p.shingles_b, kind(p.relation).code)
+        for p in pairs if kind(p.relation).code >= 0
+    ]
+    if not rows:
+        return PairColumns.empty()
+    a, b, shared, size_a, size_b, code = (np.array(column) for column in zip(*rows))
+    return PairColumns(
+        a.astype(np.int32), b.astype(np.int32), shared.astype(np.int32), size_a.astype(np.int32), size_b.astype(np.int32),
+        code.astype(np.int8),
+    )
 
 
 def pair_of(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage] = ()) -> Pair:

@@ -144,3 +144,13 @@ def test_index_add_with_a_policy_files_outletless_articles_under_its_outlet(runn
     plain = tmp_path / "plain.db"
     runner.invoke(main, ["index", "add", str(SEED_003), "--index", f"sqlite:///{plain}", "--quiet"])
     assert json.loads(runner.invoke(main, ["index", "stats", "--index", f"sqlite:///{plain}", "--format", "json"]).stdout)["outlets"] == {"": 1}
+
+
+def test_index_add_reads_no_policy_it_is_not_given(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$DEDUPE_POLICY (for check and serve) does not file an add's articles under another outlet."""
+    policy = tmp_path / "dedupe.toml"
+    policy.write_text('[check]\noutlet = "alyaum"\n', encoding="utf-8")
+    monkeypatch.setenv("DEDUPE_POLICY", str(policy))
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    assert runner.invoke(main, ["index", "add", str(SEED_003), "--index", url, "--quiet"]).exit_code == 0
+    assert json.loads(runner.invoke(main, ["index", "stats", "--index", url, "--format", "json"]).stdout)["outlets"] == {"": 1}

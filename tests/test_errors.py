@@ -57,3 +57,12 @@ def test_the_cli_exits_with_the_code_the_error_names(tmp_path) -> None:  # type:
     assert missing.output.count("\n") == 1 and "no index at" in missing.output
     empty = runner.invoke(main, ["check", "-", "--index", f"sqlite:///{tmp_path / 'none.db'}"], input="")
     assert empty.exit_code == InputError.exit_code == 2 and "expected exactly one document" in empty.output
+
+
+def test_a_missing_index_driver_is_an_install_hint_with_the_index_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the [redis] extra were not installed
+    result = CliRunner().invoke(main, ["index", "stats", "--index", "redis://127.0.0.1:1/0"])
+    assert result.exit_code == 5
+    assert "pip install 'dedupe-arabic-news[redis]'" in result.output

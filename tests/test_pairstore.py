@@ -10,7 +10,6 @@ import pytest
 
 from dedupe import Config, scan
 from dedupe._infra.pairstore import PairStore
-from dedupe.models import Pair
 
 from .conftest import EXAMPLE, SEEDS
 
@@ -47,13 +46,3 @@ def test_a_store_sorts_like_the_ids_and_keeps_ties_in_insertion_order(report) ->
     with pytest.raises(RuntimeError):
         store.add(base, 0, 0)
     assert pickle.loads(pickle.dumps(store)) == tuple(expected)
-
-
-def test_the_store_counts_relations_as_it_adds() -> None:
-    from collections import Counter
-
-    store = PairStore()
-    made = [Pair("a", "b", r, 0.5, 0.5, 0.5, 10, 20, 20) for r in ("partial", "duplicate", "partial")]  # type: ignore[arg-type]
-    for k, p in enumerate(made):
-        store.add(p, k, k + 1)
-    assert store.relation_counts() == Counter(p.relation for p in made) == Counter(p.relation for p in store.seal())

@@ -157,8 +157,10 @@ def test_tables_pickle_as_tuples(example_report: Report) -> None:
     assert example_report.clusters[1:3] == tuple(list(example_report.clusters)[1:3])
     with pytest.raises(IndexError):
         example_report.clusters[len(example_report.clusters)]
+    assert example_report.documents.scanned_count() == len(example_report.documents)  # type: ignore[attr-defined]
     with_skipped = scan_documents([Document("empty", ""), Document("short", "خبر")])
     assert [d.skipped for d in with_skipped.documents] == ["empty", "too_short"]
+    assert with_skipped.documents.scanned_count() == 0  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- one relation for scan, compare and check

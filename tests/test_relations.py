@@ -30,8 +30,7 @@ def test_codes_are_positions_in_the_reported_relations() -> None:
     assert len({k.code for k in KINDS}) == len(KINDS)
 
 
-def test_strength_orders_the_reuse_relations() -> None:
-    assert list(REUSE) == sorted(REUSE, key=strength)
+def test_strength_orders_the_relations() -> None:
     assert strength("duplicate") > strength("near_duplicate") > strength("partial") > strength("template") > strength("unrelated")
     assert CLUSTERING <= set(REUSE)
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from dedupe import Policy, check, index_documents, open_index
+from dedupe import Document, Policy, check, index_documents, open_index
 from dedupe.documents import DEFAULT_FIELDS, iter_documents
 from dedupe.index import Index
 from dedupe.report import check_to_dict
@@ -215,3 +215,28 @@ def test_ids_with_slashes_round_trip(index: Index, docs: list[Any]) -> None:
 def test_client_mistakes_get_a_precise_message(index: Index, method: str, path: str, kwargs: dict[str, Any], status: int, code: str, message: str) -> None:
     error = assert_error_shape(call(create_app(index), method, path, **kwargs), status, code)
     assert message in error["message"]
+
+
+def test_the_policy_outlet_shapes_citations_as_it_does_the_verdict() -> None:
+    """A Saudi paper's 'المصدر: الجزيرة' names Al-Jazirah (Saudi), not Al Jazeera: the outlet the
+    policy gives an article without one decides it in the service as in the library and CLI."""
+    index = open_index("memory://")
+    text = " ".join(f"جملة{k} من خبر محلي عن افتتاح مشروع في المنطقة الشرقية" for k in range(12))
+    index_documents([Document("orig", text, outlet="aljazirah")], index)
+    body = {"text": text + "\nالمصدر: \"الجزيرة\""}
+    policy = Policy(outlet="alyaum")
+    served = call(create_app(index, policy=policy), "POST", "/v1/check", json=body).json()
+    library = check_to_dict(check(Document("article", body["text"], origin="<request>"), index, policy))
+    assert served["provenance"]["outlet_source"] == "alyaum"
+    assert served["provenance"]["sources"] == ["aljazirah"]
+    assert served["verdict"] == library["verdict"] == "pass" and served["reasons"] == library["reasons"]
+    assert served["matches"][0]["credited"] is True
+
+
+def test_health_and_delete_answers_have_their_schema(index: Index, docs: list[Any]) -> None:
+    from .schemas import validate
+
+    app = create_app(index)
+    validate(call(app, "GET", "/healthz").json(), "index", "health")
+    stored = next(d.id for d in docs if d.id != SEED_000.name)
+    validate(call(app, "DELETE", f"/v1/articles/{stored}").json(), "index", "delete")

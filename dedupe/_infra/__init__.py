@@ -1,4 +1,5 @@
-"""Infrastructure the stages are built on; none of it knows about news or Arabic.
+"""Infrastructure the stages are built on; none of it knows about news or Arabic (the pair store
+holds :class:`~dedupe.models.Pair` records, and nothing more of the domain).
 
 ========================  ====================================================================
 ``ragged.py``             many small arrays held as one flat array and its offsets

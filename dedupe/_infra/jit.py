@@ -2,7 +2,7 @@
 
 The hot loops are written once as plain Python over arrays, each beside the numpy code it
 must equal (:mod:`dedupe.shingles`, :mod:`dedupe.signatures`, :mod:`dedupe.verify`,
-:mod:`dedupe.passages`, :mod:`dedupe.graph`); :func:`compiled` gives the numba-compiled
+:mod:`dedupe.passages`, :mod:`dedupe.clusters`, :mod:`dedupe.links`); :func:`compiled` gives the numba-compiled
 function (cached on disk, so later processes start warm), or None when numba is missing or
 ``DEDUPE_NO_COMPILED=1`` is set. Tests run both paths and compare.
 """

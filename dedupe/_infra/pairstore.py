@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections import Counter
 from collections.abc import Iterator
 
 import numpy as np
@@ -38,7 +37,6 @@ class PairStore(LazySequence[Pair]):
         self._rank_a = array("i")
         self._rank_b = array("i")
         self._order: npt.NDArray[np.int64] | None = None
-        self._relations: Counter[str] = Counter()
 
     def add(self, pair: Pair, rank_a: int, rank_b: int) -> None:
         if self._order is not None:
@@ -47,7 +45,6 @@ class PairStore(LazySequence[Pair]):
         self._jaccard.append(round(pair.jaccard * 10_000))
         self._rank_a.append(rank_a)
         self._rank_b.append(rank_b)
-        self._relations[pair.relation] += 1
 
     def seal(self) -> PairStore:
         """Finish adding: sort, and open for reading."""
@@ -66,10 +63,6 @@ class PairStore(LazySequence[Pair]):
         order = self.seal()._order
         assert order is not None
         return order
-
-    def relation_counts(self) -> Counter[str]:
-        """How many pairs of each relation (without reading them back)."""
-        return Counter(self._relations)
 
     def _read(self, k: int) -> Pair:
         pair: Pair = pickle.loads(self._file.read(k))

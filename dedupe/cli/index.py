@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.console import Console
@@ -25,13 +24,6 @@ from .render import render_check, render_stats
 
 __all__ = ["check_command", "index"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-_POLICY_HELP = "Policy file (TOML; default ./dedupe.toml when present, else built-in defaults)."
-
-
-def _policy_option(help: str) -> Callable[[F], F]:
-    return click.option("--policy", "policy_file", type=click.Path(dir_okay=False), default=None, envvar="DEDUPE_POLICY", show_envvar=True, help=help)
 
 
 @click.group()
@@ -42,7 +34,8 @@ def index() -> None:
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @index_option
-@_policy_option(_POLICY_HELP + " An article with no outlet is filed under its check.outlet, as a check would take it.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), default=None,
+              help="Policy file (TOML): an article with no outlet is filed under its check.outlet, as a check would take it (default: no policy).")
 @click.option("--no-text", is_flag=True, help="Keep the articles' text out of the index (no passages shown for them).")
 @click.option("--force", is_flag=True, help="Re-index articles even when their stored content is the same.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=500, show_default=True, help="Articles per atomic write.")
@@ -144,7 +137,8 @@ def index_export(index_url: str, output: str | None, no_text: bool) -> None:
 @click.command("check")
 @click.argument("path", type=click.Path(allow_dash=True))
 @index_option
-@_policy_option(_POLICY_HELP)
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), default=None, envvar="DEDUPE_POLICY", show_envvar=True,
+              help="Policy file (TOML; default ./dedupe.toml when present, else built-in defaults).")
 @click.option("--outlet", default=None, help="The outlet the article is for (default: its own outlet field, else the policy's check.outlet).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None, help="Output format (default: table on a terminal, else json).")
 @click.option("--no-passages", is_flag=True, help="Leave the shared passages out (faster).")

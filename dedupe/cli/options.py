@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..config import Config
@@ -115,7 +116,7 @@ def problem_printer(console: Console, quiet: bool, problems: list[InputProblem] 
             problems.append(problem)
         if not quiet:
             style = "red" if problem.level == "error" else "yellow"
-            console.print(f"[{style}]{problem.level}:[/{style}] {problem.message}", markup=True, highlight=False)
+            console.print(f"[{style}]{problem.level}:[/{style}] {escape(problem.message)}", markup=True, highlight=False)
 
     return on_problem
 

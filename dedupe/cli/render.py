@@ -8,7 +8,7 @@ from rich.table import Table
 
 from ..models import CheckResult, Document, IndexStats, Pair, Provenance, Report
 from ..registry import Registry
-from ..relations import kind
+from ..relations import kind as relation_kind
 from ..report import summary
 
 _TITLE_WIDTH = 40
@@ -63,7 +63,7 @@ def render_report(report: Report, console: Console, top: int = 10) -> None:
             table.add_row(str(c.id), str(len(c.members)), f"{c.density:.2f}", escape(c.original), escape(", ".join(outlets[:5]) + ("…" if len(outlets) > 5 else "")), escape(_short(titles.get(c.original, ""))))
         console.print(table)
 
-    partial = [p for p in report.pairs if p.relation == "partial"]
+    partial = [p for p in report.pairs if relation_kind(p.relation).reuse and not relation_kind(p.relation).clusters]
     if partial:
         table = Table(title=f"Largest partial copies (of {len(partial)})")
         table.add_column("contained")
@@ -120,7 +120,7 @@ def render_pair(pair: Pair, console: Console) -> None:
     table = Table(show_header=False, box=None)
     table.add_column("what")
     table.add_column("value")
-    table.add_row("relation", f"{pair.relation.replace('_', ' ')}: {kind(pair.relation).meaning}")
+    table.add_row("relation", f"{pair.relation.replace('_', ' ')}: {relation_kind(pair.relation).meaning}")
     table.add_row("jaccard", f"{pair.jaccard:.3f}")
     table.add_row("containment of A in B", f"{pair.containment_a_in_b:.3f}")
     table.add_row("containment of B in A", f"{pair.containment_b_in_a:.3f}")

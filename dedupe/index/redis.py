@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..config import Config
-from ..errors import IndexIncompatible, IndexUnavailable, MissingExtra
+from ..errors import IndexExtraMissing, IndexIncompatible, IndexUnavailable
 from ..models import IndexedArticle, IndexStats
 from .base import Entry, Index, IndexMeta, outlet_counts
 from .codec import decode_article, encode_article, stored_keys
@@ -36,7 +36,7 @@ def _redis() -> Any:
     try:
         import redis
     except ImportError:
-        raise MissingExtra("the Redis index", "redis") from None
+        raise IndexExtraMissing("the Redis index", "redis") from None
     return redis
 
 

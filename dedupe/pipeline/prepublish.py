@@ -160,6 +160,8 @@ def check(
     policy = policy or Policy()
     registry = registry or default_registry()
     config = index.config
+    # The outlet the article is for decides self-citations and shared names as much as the verdict.
+    doc = replace(doc, outlet=policy.outlet_for(doc))
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     hasher = worker_hasher()
@@ -182,7 +184,7 @@ def check(
     timings["lookup"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    outlet = policy.outlet_for(doc)
+    outlet = doc.outlet
     prov = prepared.provenance or Provenance()
     mine = article_info(prov, outlet, doc.date, registry)
     # Document 0 is the checked article, 1… the stored ones: one relation function for all of them.

@@ -38,14 +38,14 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from .._version import __version__
 from ..documents import document_from_record
-from ..errors import ArticleNotFound, DedupeError, InputError
+from ..errors import ArticleNotFound, DedupeError, DocumentSkipped, InputError
 from ..index import Index, open_index
 from ..index.codec import content_hash
 from ..models import InputProblem
 from ..pipeline import check, index_documents
 from ..policy import Policy, load_policy
 from ..registry import Registry, default_registry
-from ..report import article_to_dict, check_to_dict, put_answer
+from ..report import article_to_dict, check_to_dict, delete_answer, health_answer, put_answer
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app", "create_app_from_env"]
 
@@ -79,7 +79,7 @@ class ServiceError(DedupeError):
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.status, self.error_code = status, code
+        self.http_status, self.code = status, code  # type: ignore[misc]  # this refusal's own
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def create_app(
         record = body.model_dump(exclude_none=True)
         if article_id is not None:
             if "id" in record and str(record["id"]) != article_id:
-                raise ServiceError(422, "invalid_article", f"the body's id {record['id']!r} differs from the path's {article_id!r}")
+                raise ServiceError(422, InputError.code, f"the body's id {record['id']!r} differs from the path's {article_id!r}")
             record["id"] = article_id
         if not record.get("outlet") and outlet:
             record["outlet"] = outlet
@@ -218,7 +218,7 @@ def create_app(
             raise ServiceError(422, exc.code, exc.reason.removesuffix("; record skipped")) from exc
         for w in warnings:
             # A date that cannot be read would be dropped silently: refuse it instead.
-            raise ServiceError(422, "invalid_article", w.message.removeprefix("<request>: ").replace("; document kept with no date", ""))
+            raise ServiceError(422, InputError.code, w.message.removeprefix("<request>: ").replace("; document kept with no date", ""))
         return doc
 
     @app.exception_handler(RequestValidationError)
@@ -235,10 +235,8 @@ def create_app(
 
     @app.exception_handler(DedupeError)
     async def dedupe_error(request: Request, exc: DedupeError) -> JSONResponse:
-        if isinstance(exc, ServiceError):
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-            return _error_response(exc.status, exc.error_code, str(exc), headers)
-        return _error_response(exc.http_status, exc.code, exc.detail())
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return _error_response(exc.http_status, exc.code, exc.detail(), headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -248,7 +246,7 @@ def create_app(
     def healthz() -> dict[str, Any]:
         """Liveness: the index answers and how many articles it holds."""
         ix = current_index()
-        return {"status": "ok", "version": __version__, "index": ix.url, "articles": len(ix)}
+        return health_answer(ix.url, len(ix))
 
     @app.post("/v1/check", dependencies=[Depends(authorized)])
     def check_article(body: ArticleIn, passages: bool = True, outlet: str | None = None) -> dict[str, Any]:
@@ -266,7 +264,7 @@ def create_app(
         doc = replace(doc, outlet=policy.outlet_for(doc))  # stored as a check would take it
         result = index_documents([doc], current_index(), registry=registry, keep_text=text)
         if result.skipped:
-            raise ServiceError(422, "not_indexable", f"article not indexed: {result.skipped[0][1]}")
+            raise ServiceError(DocumentSkipped.http_status, DocumentSkipped.code, f"article not indexed: {result.skipped[0][1]}")
         status = "added" if result.added else "replaced" if result.replaced else "unchanged"
         return JSONResponse(put_answer(article_id, status, content_hash(doc), result), status_code=201 if status == "added" else 200)
 
@@ -283,7 +281,7 @@ def create_app(
         """Remove an article from the index."""
         if not current_index().delete([article_id]):
             raise ArticleNotFound(article_id)
-        return {"id": article_id, "deleted": True}
+        return delete_answer(article_id)
 
     return BodyLimit(app, max_body) if max_body else app
 
