@@ -216,7 +216,8 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     from dedupe.clusters import cluster_table
     from dedupe.links import link_table
     from dedupe.models import Document, Provenance
-    from dedupe.origin import OriginKeys, date_keys, directions
+    from dedupe._infra.dates import date_keys
+    from dedupe.origin import OriginKeys, directions
     from dedupe.provenance import article_info
     from dedupe.verify import PairColumns, report_order
 

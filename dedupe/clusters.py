@@ -29,7 +29,8 @@ import numpy.typing as npt
 from ._infra import jit
 from ._infra.lazy import LazySequence
 from .models import Cluster, ClusterMember, Document, Edge, Pair
-from .origin import Directions, OriginKeys, cluster_original, date_keys, directions
+from ._infra.dates import date_keys
+from .origin import Directions, OriginKeys, cluster_original, directions
 from .relations import RELATIONS, kind
 from .verify import PairColumns, columns_of, id_ranks, report_order
 

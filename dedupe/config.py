@@ -105,6 +105,16 @@ class Config:
     """A shingle in at least this fraction of one outlet's documents is that outlet's boilerplate."""
     boilerplate_min_outlet_docs: int = 30
     """Outlets with fewer documents are not used to learn boilerplate."""
+    furniture_window_days: int = 3
+    """Page furniture (teaser blocks, "read also" leads) recurs across one outlet's articles of
+    these few days either side."""
+    furniture_min_echoes: int = 3
+    """A teaser block holds a line that at least this many other articles of the outlet repeat."""
+    furniture_min_tokens: int = 8
+    """Lines shorter than this are never taken for page furniture (nor their repeats counted)."""
+    furniture_max_share: float = 0.6
+    """An article that would lose more than this share of its tokens to furniture is a story the
+    outlet reposted, not a story with furniture around it: it keeps them."""
     # Clusters
     cluster_min_linkage: float = 0.5
     """Two groups merge only when this share of all pairs across them are verified copies."""
@@ -135,6 +145,7 @@ class Config:
             "template_max_jaccard",
             "template_fact_overlap",
             "cluster_min_linkage",
+            "furniture_max_share",
         ):
             value = getattr(self, name)
             check(0.0 < value < 1.0 or (name == "template_max_jaccard" and value == 1.0), f"{name} must be in (0, 1), got {value!r}")
@@ -147,6 +158,10 @@ class Config:
         check(self.max_passages >= 0, "max_passages must be >= 0")
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
         check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
+        check(
+            self.furniture_window_days >= 0 and self.furniture_min_tokens >= 2 and self.furniture_min_echoes >= 1,
+            "furniture_window_days >= 0, furniture_min_tokens >= 2, furniture_min_echoes >= 1",
+        )
         bands, rows = lsh_bands_rows(self.lsh_threshold, self.num_perm, self.lsh_fp_weight)
         object.__setattr__(self, "lsh_bands", bands)
         object.__setattr__(self, "lsh_rows", rows)

@@ -31,7 +31,8 @@ from .config import Config
 from .shingles import TokenHasher
 
 __all__ = [
-    "CorpusFacts", "DocumentFrequency", "FactFile", "FactSource", "NumberFacts", "weekday_mask", "weekday_mask_of_hashes",
+    "CorpusFacts", "DocumentFrequency", "FactFile", "FactSource", "NumberFacts", "weekday_hashes", "weekday_mask",
+    "weekday_mask_of_hashes",
 ]
 
 U64 = npt.NDArray[np.uint64]
@@ -80,6 +81,12 @@ def _weekday_bits_by_hash() -> dict[int, int]:
     forms += [(clitic + day, bit) for day, bit in bits.items() for clitic in clitics]
     hashes = TokenHasher()([f for f, _ in forms])
     return {int(h): b for h, (_, b) in zip(hashes.tolist(), forms)}
+
+
+@lru_cache(maxsize=1)
+def weekday_hashes() -> U64:
+    """The sorted hashes of every written form of a weekday name."""
+    return np.array(sorted(_weekday_bits_by_hash()), dtype=np.uint64)
 
 
 def weekday_mask_of_hashes(token_hashes: U64) -> int:

@@ -24,7 +24,8 @@ import numpy.typing as npt
 from ._infra import jit
 from ._infra.lazy import LazySequence
 from .models import CopyLink, Document, DocumentSummary, Finding, Pair, Provenance
-from .origin import Directions, OriginKeys, basis, date_keys, directions
+from ._infra.dates import date_keys
+from .origin import Directions, OriginKeys, basis, directions
 from .provenance import ArticleInfo, credit_for
 from .relations import RELATIONS, kind
 from .verify import PairColumns, columns_of, id_ranks

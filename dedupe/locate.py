@@ -23,7 +23,7 @@ from .models import Document
 from .normalize import token_offsets
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
-__all__ = ["Located", "locate", "locate_lines"]
+__all__ = ["Located", "Marks", "locate", "locate_lines", "marks"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -38,6 +38,63 @@ class Located:
     in_title: npt.NDArray[np.bool_]
     shingles: U32
     n: int
+    hashes: U64
+    """Each token's hash (:class:`dedupe.shingles.TokenHasher`), in the same order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What the raw text says around each located token: which sentence it is in (sentences end
+    at . ! ? ؟ … or a line break; the title is a sentence of its own), whether it stands inside
+    quotation marks, and whether it holds a digit."""
+
+    sentence: npt.NDArray[np.int32]
+    quoted: npt.NDArray[np.bool_]
+    numeric: npt.NDArray[np.bool_]
+
+
+_ENDS = frozenset(".!?؟…\n\r\u2028\u2029")
+_OPEN, _CLOSE = frozenset("«“"), frozenset("»”")
+
+
+def _char_marks(raw: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Per character of ``raw``: sentence ends so far (cumulative), inside quotes, digits so far."""
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.isin(codes, [ord(c) for c in _ENDS])
+    depth = np.cumsum(np.isin(codes, [ord(c) for c in _OPEN]).astype(np.int64) - np.isin(codes, [ord(c) for c in _CLOSE]))
+    # A straight double quote opens and closes by turns, line by line.
+    counted = np.cumsum(codes == ord('"'))
+    newline = codes == 10
+    at_line_start = np.concatenate(([0], counted[newline]))
+    inside = (depth > 0) | ((counted - at_line_start[np.cumsum(newline)]) % 2 == 1)
+    digits = np.cumsum((codes >= 48) & (codes <= 57) | (codes >= 0x660) & (codes <= 0x669) | (codes >= 0x6F0) & (codes <= 0x6F9))
+    return np.concatenate(([0], np.cumsum(ends))), inside, np.concatenate(([0], digits))
+
+
+def marks(doc: Document, loc: Located) -> Marks:
+    """The :class:`Marks` of the tokens ``loc`` located in ``doc``."""
+    count = len(loc.starts)
+    sentence = np.zeros(count, dtype=np.int32)
+    quoted = np.zeros(count, dtype=np.bool_)
+    numeric = np.zeros(count, dtype=np.bool_)
+    if count == 0:
+        return Marks(sentence, quoted, numeric)
+    boundary = np.zeros(count, dtype=np.bool_)
+    for is_title, raw in ((True, doc.title), (False, doc.text)):
+        where = np.flatnonzero(loc.in_title == is_title)
+        if len(where) == 0:
+            continue
+        ends_before, inside, digits = _char_marks(raw)
+        starts, stops = loc.starts[where].astype(np.int64), loc.ends[where].astype(np.int64)
+        quoted[where] = inside[np.minimum(starts, len(inside) - 1)] if len(inside) else False
+        numeric[where] = digits[stops] > digits[starts]
+        # A sentence ends between two tokens when an end mark stands between them.
+        between = np.zeros(len(where), dtype=np.bool_)
+        between[1:] = ends_before[starts[1:]] > ends_before[stops[:-1]]
+        boundary[where] = between
+    boundary[1:] |= loc.in_title[1:] != loc.in_title[:-1]
+    boundary[0] = False
+    return Marks(np.cumsum(boundary).astype(np.int32), quoted, numeric)
 
 
 def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
@@ -87,5 +144,6 @@ def locate_lines(
         np.array(in_title, dtype=np.bool_),
         shingle_sequence(hashes, config.shingle_size, config.min_shingle_size),
         n,
+        np.asarray(hashes, dtype=np.uint64),
     )
 

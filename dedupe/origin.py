@@ -20,36 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import numpy.typing as npt
 
+from ._infra.dates import NO_DATE, date_keys
 from .models import Document, Provenance
 from .registry import Registry
 from .verify import PairColumns, id_ranks, rounded
 
-__all__ = ["NO_DATE", "Directions", "OriginKeys", "basis", "cluster_original", "date_keys", "directions", "not_agency_flags"]
+__all__ = ["Directions", "OriginKeys", "basis", "cluster_original", "directions", "not_agency_flags"]
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-
-NO_DATE = np.iinfo(np.int64).max
-"""The date key of an undated document: after every date."""
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def date_keys(dates: Sequence[datetime | None]) -> I64:
-    """Dates as whole microseconds since 1970 (UTC; naive dates taken as UTC), no date last:
-    ordered as the datetimes are."""
-    out = np.full(len(dates), NO_DATE, dtype=np.int64)
-    for k, d in enumerate(dates):
-        if d is not None:
-            out[k] = ((d if d.tzinfo else d.replace(tzinfo=timezone.utc)) - _EPOCH) // _MICROSECOND
-    return out
-
 
 @dataclass(frozen=True, slots=True)
 class OriginKeys:

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from ._infra.parallel import ordered_map
-from .clean import clean
+from .clean import Line, clean
 from .config import Config
 from .errors import DocumentSkipped
 from .facts import weekday_mask_of_hashes
@@ -64,6 +65,12 @@ class Prepared:
     spooled: bytes | None = None
     """The document's spool record (encoded in the worker that prepared it, so the process
     reading the input only writes bytes)."""
+    line_keys: U64 = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    """A hash of each kept text line of at least ``furniture_min_tokens`` tokens (what page
+    furniture is recognised by when it recurs)."""
+    line_tokens: npt.NDArray[np.int32] = field(default_factory=lambda: np.empty((0, 3), dtype=np.int32))
+    """Per keyed line: its first token, the token after its last (in the order the tokens are
+    hashed and located), and 1 when it is the text's first line."""
 
 
 def prepare(
@@ -86,6 +93,7 @@ def prepare(
     hasher = hasher or TokenHasher()
     hashes, numeric = hasher.with_numbers(tokens)
     vocab = np.unique(hashes)
+    line_keys, line_tokens = _line_keys(cleaned.lines, config.furniture_min_tokens)
     return Prepared(
         cleaned.findings,
         len(tokens),
@@ -98,7 +106,26 @@ def prepare(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
         locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes) if locate_tokens and offsets is not None else None,
+        line_keys=line_keys,
+        line_tokens=line_tokens,
     )
+
+
+def _line_keys(lines: Sequence[Line], min_tokens: int) -> tuple[U64, npt.NDArray[np.int32]]:
+    """:attr:`Prepared.line_keys` and :attr:`Prepared.line_tokens` of the kept lines."""
+    keys: list[int] = []
+    spans: list[tuple[int, int, int]] = []
+    at = 0
+    first_text = True
+    for line in lines:
+        count = len(line.tokens)
+        if line.span.field == "text":
+            if count >= min_tokens:
+                keys.append(xxhash.xxh3_64_intdigest("\x1f".join(line.tokens).encode("utf-8")))
+                spans.append((at, at + count, int(first_text)))
+            first_text = False
+        at += count
+    return np.array(keys, dtype=np.uint64), np.array(spans, dtype=np.int32).reshape(len(spans), 3)
 
 
 _HASHER: TokenHasher | None = None
@@ -166,6 +193,7 @@ def encode_record(doc: Document, located: Located | None = None) -> bytes:
         arrays = (
             located.starts.astype("<i4").tobytes() + located.ends.astype("<i4").tobytes()
             + located.in_title.astype(np.bool_).tobytes() + located.shingles.astype("<u4").tobytes()
+            + located.hashes.astype("<u8").tobytes()
         )
     head = json.dumps(header, ensure_ascii=False).encode("utf-8")
     return zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
@@ -184,4 +212,6 @@ def decode_record(record: bytes) -> tuple[str, str, Located | None]:
     ends = np.frombuffer(body[4 * tokens : 8 * tokens], dtype="<i4").astype(np.int32)
     in_title = np.frombuffer(body[8 * tokens : 9 * tokens], dtype=np.bool_).copy()
     sh = np.frombuffer(body[9 * tokens : 9 * tokens + 4 * shingles], dtype="<u4").astype(np.uint32)
-    return title, text, Located(starts, ends, in_title, sh, n)
+    at = 9 * tokens + 4 * shingles
+    hashes = np.frombuffer(body[at : at + 8 * tokens], dtype="<u8").astype(np.uint64)
+    return title, text, Located(starts, ends, in_title, sh, n, hashes)

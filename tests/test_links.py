@@ -13,7 +13,8 @@ from dedupe import Document, scan
 from dedupe._infra import jit
 from dedupe.links import copy_links, link_table
 from dedupe.models import Pair, Report
-from dedupe.origin import OriginKeys, date_keys, directions
+from dedupe._infra.dates import date_keys
+from dedupe.origin import OriginKeys, directions
 from dedupe.provenance import ArticleInfo, article_info
 from dedupe.registry import default_registry
 from dedupe.verify import ColumnPairs, PairColumns, id_ranks, pair_of, report_order, Scores

@@ -9,7 +9,8 @@ import pytest
 
 from dedupe import Document, scan, scan_documents
 from dedupe.models import Report
-from dedupe.origin import NO_DATE, OriginKeys, basis, cluster_original, date_keys, directions
+from dedupe._infra.dates import NO_DATE, date_keys
+from dedupe.origin import OriginKeys, basis, cluster_original, directions
 from dedupe.verify import PairColumns
 
 from .conftest import EXAMPLE

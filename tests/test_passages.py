@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dedupe import Config, Document
 from dedupe._infra import jit
 from dedupe.locate import Located, locate
-from dedupe.passages import aligned_runs, passages
+from dedupe.passages import aligned_runs, diagonal_runs, passages
 from dedupe.shingles import TokenHasher
 
 from .conftest import SEED_000
@@ -19,7 +19,7 @@ from .conftest import SEED_000
 
 def _located(shingles: np.ndarray, n: int) -> Located:
     zeros = np.zeros(len(shingles), np.int32)
-    return Located(zeros, zeros, np.zeros(len(shingles), np.bool_), shingles, n)
+    return Located(zeros, zeros, np.zeros(len(shingles), np.bool_), shingles, n, np.zeros(len(shingles), np.uint64))
 
 
 @settings(max_examples=400, deadline=None)
@@ -45,6 +45,7 @@ def test_compiled_alignment_equals_the_python_walk(seed: int, na: int, nb: int, 
     # Boilerplate removal can drop shared shingles from the sets: keep a random subset.
     shared = common[rng.random(len(common)) < 0.9]
     la, lb = _located(sa, na), _located(sb, nb)
+    assert np.array_equal(diagonal_runs(la, lb, shared, compiled=True), diagonal_runs(la, lb, shared, compiled=False))
     assert aligned_runs(la, lb, shared, compiled=True) == aligned_runs(la, lb, shared, compiled=False)
 
 

@@ -30,7 +30,7 @@ def test_prepare_locates_tokens_exactly_as_locate_does(example_docs: list[Docume
         mine = prepare(doc, Config(), hasher, default_registry(), locate_tokens=True).located
         theirs = locate(doc, Config(), hasher)
         assert mine is not None and mine.n == theirs.n
-        for field in ("starts", "ends", "in_title", "shingles"):
+        for field in ("starts", "ends", "in_title", "shingles", "hashes"):
             assert np.array_equal(getattr(mine, field), getattr(theirs, field)), (doc.id, field)
 
 
@@ -40,7 +40,7 @@ def test_spool_records_round_trip(example_docs: list[Document]) -> None:
         located = prepare(doc, Config(), hasher, default_registry(), locate_tokens=True).located
         title, text, back = decode_record(encode_record(doc, located))
         assert (title, text) == (doc.title, doc.text) and back is not None and located is not None
-        assert all(np.array_equal(getattr(back, f), getattr(located, f)) for f in ("starts", "ends", "in_title", "shingles"))
+        assert all(np.array_equal(getattr(back, f), getattr(located, f)) for f in ("starts", "ends", "in_title", "shingles", "hashes"))
         assert decode_record(encode_record(doc)) == (doc.title, doc.text, None)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from .._infra import memory
 from .._infra.pairstore import PairStore
 from .._infra.ragged import Ragged
+from .._infra.dates import date_keys
 from .._infra.records import RecordFile
 from .. import documents as _documents
 from ..boilerplate import learn_boilerplate, remove_boilerplate
@@ -28,6 +29,7 @@ from ..clusters import cluster_table
 from ..config import Config
 from ..errors import DocumentSkipped
 from ..facts import CorpusFacts, DocumentFrequency, FactFile
+from ..furniture import furniture_lines, remove_furniture
 from ..headlines import headline_groups
 from ..links import DocumentTable, link_table
 from ..models import Document, DocumentSummary, Finding, InputProblem, Pair, Provenance, Report, ReportCounts
@@ -65,6 +67,9 @@ class _Corpus:
     weekdays: list[int] = field(default_factory=list)
     provenance: list[Provenance] = field(default_factory=list)
     skipped: list[DocumentSummary] = field(default_factory=list)
+    line_keys: Ragged = field(default_factory=lambda: Ragged(np.uint64))
+    line_tokens: Ragged = field(default_factory=lambda: Ragged(np.int32))
+    """Each document's keyed lines (:attr:`dedupe.prepare.Prepared.line_keys`), for page furniture."""
     spool: RecordFile = field(default_factory=lambda: RecordFile("dedupe-spool-"))
     """Each document's raw title and text, and where its tokens sit (:func:`dedupe.prepare.encode_record`)."""
 
@@ -80,6 +85,8 @@ class _Corpus:
         self.document_frequency.add(prepared.vocab)
         self.weekdays.append(prepared.weekdays)
         self.provenance.append(prepared.provenance or Provenance())
+        self.line_keys.append(prepared.line_keys)
+        self.line_tokens.append(prepared.line_tokens.ravel())
 
     def info(self, registry: Registry) -> Callable[[int], ArticleInfo]:
         return lambda k: article_info(self.provenance[k], self.docs[k].outlet, self.docs[k].date, registry)
@@ -114,7 +121,7 @@ def scan_documents(
     title_tokens: list[tuple[str, str]] = []  # (id, normalized title): one string, not a tuple of words
     try:
         read = 0
-        for doc, outcome in prepared_stream(documents, config, jobs, registry, locate_tokens=config.max_passages > 0, spool=True):
+        for doc, outcome in prepared_stream(documents, config, jobs, registry, locate_tokens=True, spool=True):
             read += 1
             if read % 500 == 0:
                 progress("read", read, None)
@@ -134,6 +141,15 @@ def scan_documents(
         )
         del title_tokens
         timings["headlines"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        found = furniture_lines(
+            [d.outlet for d in corpus.docs], date_keys([d.date for d in corpus.docs]), corpus.line_keys, corpus.line_tokens,
+            corpus.tokens, config,
+        )
+        remove_furniture(found, corpus.shingles, corpus.line_tokens, corpus.spool, corpus.findings)
+        corpus.line_keys = corpus.line_tokens = Ragged(np.uint64)  # not needed past this point
+        timings["furniture"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         boilerplate = learn_boilerplate([d.outlet for d in corpus.docs], corpus.shingles, config)
