@@ -219,7 +219,7 @@ def bench_corpus_stages(repeat: int) -> dict[str, Any]:
     from dedupe._infra.dates import date_keys
     from dedupe.origin import OriginKeys, directions
     from dedupe.provenance import article_info
-    from dedupe.verify import PairColumns, report_order
+    from dedupe.pairs import PairColumns, report_order
 
     # The verified pairs as a scan holds them (columns).
     columns = PairColumns(*(np.array(c, dtype=np.int32) for c in (

@@ -11,7 +11,7 @@ merge; they are listed as ``partial_links``. A cluster's original is chosen by t
 rule (:mod:`dedupe.origin`) and listed first.
 
 A scan at a million documents verifies tens of millions of pairs, so everything is computed
-over the verified pairs as columns (:class:`~dedupe.verify.PairColumns`), and the report reads
+over the verified pairs as columns (:class:`~dedupe.pairs.PairColumns`), and the report reads
 the clusters through :class:`ClusterTable`, which builds each :class:`~dedupe.models.Cluster`
 when it is read. The merge loop does not vectorise: it is plain Python over arrays, compiled
 by numba when installed. :func:`build_clusters` gives the same clusters from
@@ -32,7 +32,7 @@ from .models import Cluster, ClusterMember, Document, Edge, Pair
 from ._infra.dates import date_keys
 from .origin import Directions, OriginKeys, cluster_original, directions
 from .relations import RELATIONS, kind
-from .verify import PairColumns, columns_of, id_ranks, report_order
+from .pairs import PairColumns, columns_of, id_ranks, report_order
 
 __all__ = ["ClusterTable", "adjacency", "build_clusters", "cluster_table"]
 

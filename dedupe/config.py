@@ -83,6 +83,21 @@ class Config:
     """Both containments must reach this for a near-duplicate (otherwise it is partial)."""
     partial_containment: float = 0.33
     min_shared_shingles: int = 20
+    # Relations from the shared passages
+    evidence_min_shared: int = 10
+    """Candidates sharing at least this many shingles (and ``evidence_min_containment`` of one
+    text) are aligned, whatever their overlap: their passages may show a partial copy the overlap
+    of the whole texts hides."""
+    evidence_min_containment: float = 0.1
+    partial_min_sentences: int = 2
+    """Two texts sharing this many sentences (mostly inside passages, in both) are a partial copy."""
+    partial_min_coverage: float = 0.25
+    """...or when passages cover this share of the shorter text."""
+    quote_min_share: float = 0.8
+    """A pair whose passages stand this much inside quotation marks in one text, ..."""
+    quote_max_coverage: float = 0.6
+    """...while covering less than this share of the shorter text, only quotes the same statement."""
+
     # Templates: pairs that share a formula but report different facts
     template_max_jaccard: float = 0.95
     """Pairs at or above this Jaccard are copies whatever their facts."""
@@ -146,6 +161,10 @@ class Config:
             "template_fact_overlap",
             "cluster_min_linkage",
             "furniture_max_share",
+            "partial_min_coverage",
+            "evidence_min_containment",
+            "quote_min_share",
+            "quote_max_coverage",
         ):
             value = getattr(self, name)
             check(0.0 < value < 1.0 or (name == "template_max_jaccard" and value == 1.0), f"{name} must be in (0, 1), got {value!r}")
@@ -158,6 +177,10 @@ class Config:
         check(self.max_passages >= 0, "max_passages must be >= 0")
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
         check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
+        check(
+            self.evidence_min_shared >= 1 and self.partial_min_sentences >= 1,
+            "evidence_min_shared and partial_min_sentences must be >= 1",
+        )
         check(
             self.furniture_window_days >= 0 and self.furniture_min_tokens >= 2 and self.furniture_min_echoes >= 1,
             "furniture_window_days >= 0, furniture_min_tokens >= 2, furniture_min_echoes >= 1",

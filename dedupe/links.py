@@ -28,7 +28,7 @@ from ._infra.dates import date_keys
 from .origin import Directions, OriginKeys, basis, directions
 from .provenance import ArticleInfo, credit_for
 from .relations import RELATIONS, kind
-from .verify import PairColumns, columns_of, id_ranks
+from .pairs import PairColumns, columns_of, id_ranks
 
 __all__ = ["DocumentTable", "LinkTable", "copy_links", "link_table"]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +23,7 @@ from .clean import Line, clean
 from .config import Config
 from .models import Document
 from .normalize import token_offsets
+from ._infra import jit
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
 
 __all__ = ["Located", "Marks", "locate", "locate_lines", "marks"]
@@ -53,47 +56,77 @@ class Marks:
     numeric: npt.NDArray[np.bool_]
 
 
-_ENDS = frozenset(".!?؟…\n\r\u2028\u2029")
-_OPEN, _CLOSE = frozenset("«“"), frozenset("»”")
+_ENDS = ".!?؟…\n\r\u2028\u2029"
+_OPEN, _CLOSE = "«“", "»”"
+_DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 
 
-def _char_marks(raw: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    """Per character of ``raw``: sentence ends so far (cumulative), inside quotes, digits so far."""
-    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ends = np.isin(codes, [ord(c) for c in _ENDS])
-    depth = np.cumsum(np.isin(codes, [ord(c) for c in _OPEN]).astype(np.int64) - np.isin(codes, [ord(c) for c in _CLOSE]))
-    # A straight double quote opens and closes by turns, line by line.
-    counted = np.cumsum(codes == ord('"'))
-    newline = codes == 10
-    at_line_start = np.concatenate(([0], counted[newline]))
-    inside = (depth > 0) | ((counted - at_line_start[np.cumsum(newline)]) % 2 == 1)
-    digits = np.cumsum((codes >= 48) & (codes <= 57) | (codes >= 0x660) & (codes <= 0x669) | (codes >= 0x6F0) & (codes <= 0x6F9))
-    return np.concatenate(([0], np.cumsum(ends))), inside, np.concatenate(([0], digits))
+@lru_cache(maxsize=1)
+def _classes() -> npt.NDArray[np.int8]:
+    """Per code point of the Basic Multilingual Plane (and one slot for the rest): 1 sentence end,
+    2 opening quote, 3 closing quote, 4 straight quote, 5 digit, 0 anything else."""
+    table = np.zeros(0x10001, dtype=np.int8)
+    for value, chars in ((1, _ENDS), (2, _OPEN), (3, _CLOSE), (4, '"'), (5, _DIGITS)):
+        table[[ord(c) for c in chars]] = value
+    return table
+
+
+def _marks_kernel(codes: Any, table: Any, starts: Any, ends: Any, boundary: Any, quoted: Any, numeric: Any) -> None:
+    """One pass over a field's code points (compiled by numba): for each token (``starts`` and
+    ``ends`` ascending), whether a sentence ends between it and the previous one, whether it
+    starts inside quotation marks, and whether it holds a digit."""
+    depth = 0
+    straight = 0
+    ended = 0
+    digits = 0
+    t = 0
+    n_tokens = len(starts)
+    for p in range(len(codes) + 1):
+        while t < n_tokens and starts[t] == p:
+            boundary[t] = ended > 0
+            quoted[t] = depth > 0 or straight % 2 == 1
+            ended = 0
+            digits = 0
+            t += 1
+        if p == len(codes):
+            break
+        cp = codes[p]
+        k = table[cp if cp < 0x10000 else 0x10000]
+        if k == 1:
+            ended += 1
+            if cp == 10:
+                straight = 0
+        elif k == 2:
+            depth += 1
+        elif k == 3:
+            depth = depth - 1 if depth > 0 else 0
+        elif k == 4:
+            straight += 1
+        elif k == 5:
+            digits += 1
+        # a token's digits are counted from its start to its end
+        if t > 0 and p + 1 == ends[t - 1] and digits > 0:
+            numeric[t - 1] = True
 
 
 def marks(doc: Document, loc: Located) -> Marks:
     """The :class:`Marks` of the tokens ``loc`` located in ``doc``."""
     count = len(loc.starts)
-    sentence = np.zeros(count, dtype=np.int32)
+    boundary = np.zeros(count, dtype=np.bool_)
     quoted = np.zeros(count, dtype=np.bool_)
     numeric = np.zeros(count, dtype=np.bool_)
-    if count == 0:
-        return Marks(sentence, quoted, numeric)
-    boundary = np.zeros(count, dtype=np.bool_)
+    kernel = jit.compiled(_marks_kernel) or _marks_kernel
     for is_title, raw in ((True, doc.title), (False, doc.text)):
         where = np.flatnonzero(loc.in_title == is_title)
         if len(where) == 0:
             continue
-        ends_before, inside, digits = _char_marks(raw)
-        starts, stops = loc.starts[where].astype(np.int64), loc.ends[where].astype(np.int64)
-        quoted[where] = inside[np.minimum(starts, len(inside) - 1)] if len(inside) else False
-        numeric[where] = digits[stops] > digits[starts]
-        # A sentence ends between two tokens when an end mark stands between them.
-        between = np.zeros(len(where), dtype=np.bool_)
-        between[1:] = ends_before[starts[1:]] > ends_before[stops[:-1]]
-        boundary[where] = between
-    boundary[1:] |= loc.in_title[1:] != loc.in_title[:-1]
-    boundary[0] = False
+        codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        b, q, d = np.zeros(len(where), np.bool_), np.zeros(len(where), np.bool_), np.zeros(len(where), np.bool_)
+        kernel(codes, _classes(), loc.starts[where], loc.ends[where], b, q, d)
+        boundary[where], quoted[where], numeric[where] = b, q, d
+    if count:
+        boundary[0] = False
+        boundary[1:] |= loc.in_title[1:] != loc.in_title[:-1]
     return Marks(np.cumsum(boundary).astype(np.int32), quoted, numeric)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from collections.abc import Sequence
 from typing import Literal
@@ -123,6 +123,36 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the shared passages of two documents show (:func:`dedupe.passages.align`): the
+    relation of a pair is decided from it as much as from the overlap of the shingle sets."""
+
+    tokens_a: int
+    tokens_b: int
+    """The hashed tokens of each document."""
+    covered_a: int
+    covered_b: int
+    """Tokens inside shared passages."""
+    sentences_a: int
+    sentences_b: int
+    """Sentences (of at least six tokens) mostly inside shared passages."""
+    quoted_a: int
+    quoted_b: int
+    """Covered tokens inside quotation marks."""
+
+    @property
+    def shorter_coverage(self) -> float:
+        """The share of the shorter text inside shared passages."""
+        if self.tokens_a <= self.tokens_b:
+            return self.covered_a / self.tokens_a if self.tokens_a else 0.0
+        return self.covered_b / self.tokens_b if self.tokens_b else 0.0
+
+
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Evidence))
+"""The fields of :class:`Evidence`, in order (the columns of a scan's evidence arrays)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A verified relation between two documents ``a`` and ``b``."""
 
@@ -136,6 +166,7 @@ class Pair:
     shingles_a: int
     shingles_b: int
     passages: tuple[Passage, ...] = ()
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +266,7 @@ class Report:
     """A scan builds each summary when it is read (:class:`dedupe.links.DocumentTable`)."""
     pairs: Sequence[Pair]
     """In report order; a scan keeps them on disk (:class:`dedupe._infra.pairstore.PairStore`) or
-    reads them from its columns (:class:`dedupe.verify.ColumnPairs`)."""
+    reads them from its columns (:class:`dedupe.pairs.ColumnPairs`)."""
     clusters: Sequence[Cluster]
     """A scan builds each cluster when it is read (:class:`dedupe.clusters.ClusterTable`)."""
     headline_groups: tuple[HeadlineGroup, ...]

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ._infra.dates import NO_DATE, date_keys
 from .models import Document, Provenance
 from .registry import Registry
-from .verify import PairColumns, id_ranks, rounded
+from .pairs import PairColumns, id_ranks, rounded
 
 __all__ = ["Directions", "OriginKeys", "basis", "cluster_original", "directions", "not_agency_flags"]
 

@@ -1,21 +1,24 @@
-"""Shared passages: the stretches of text two documents share, as raw character spans in both.
+"""Shared passages: the stretches of text two documents share, and what they show.
 
-The shared shingles of a pair are aligned in document order (:func:`aligned_runs`): runs that
-are consecutive in both documents, then merged across small gaps (one changed word breaks
-``n`` shingles, so gaps up to ``2n`` in both documents are edits inside one passage). The
-longest ``max_passages`` runs become :class:`~dedupe.models.Passage` objects, each located in
-both raw texts through :mod:`dedupe.locate`. The alignment loop is written once in plain
-Python (:func:`_runs_kernel`) and compiled by numba when installed; :func:`_runs_python` is
-the dictionary-based reference it is tested against.
+The shared shingles of a pair are aligned in document order (:func:`diagonal_runs`): runs that
+are consecutive in both documents, merged into passages across small gaps (one changed word
+breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits inside one passage).
+:func:`align` turns them into the pair's :class:`~dedupe.models.Evidence` — how much of each
+text and how many of its sentences the passages cover, how much of them stands in quotation
+marks, what facts fill the places between passages — from which :mod:`dedupe.verify` decides
+the relation, and into the longest ``max_passages`` :class:`~dedupe.models.Passage` objects,
+located in both raw texts through :mod:`dedupe.locate`. The alignment loop is written once in
+plain Python (:func:`_runs_kernel`) and compiled by numba when installed; :func:`_runs_python`
+is the dictionary-based reference it is tested against.
 
-:func:`add_passages` is the scan's stage: every verified pair, a chunk of pairs at a time in
-worker processes, each chunk reading its documents' spool records (:mod:`dedupe.prepare`).
+:func:`align_pairs` is the scan's stage: every candidate worth aligning, a chunk of pairs at a
+time in worker processes, each chunk reading its documents' spool records (:mod:`dedupe.prepare`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -23,25 +26,23 @@ import numpy.typing as npt
 
 from ._infra import jit
 from ._infra.parallel import ordered_map
-from ._infra.pairstore import PairStore
 from ._infra.ragged import Ragged
 from ._infra.records import RecordFile
 from .config import Config
-from .locate import Located, Marks, locate
-from .models import Document, Pair, Passage, Span
+from .locate import Located, Marks, locate, marks
+from .models import Document, Evidence, Passage, Span
 from .prepare import decode_record, worker_hasher
-from .relations import Relation
 from .shingles import TokenHasher
-from .verify import PairColumns, Scores, pair_of
+from .pairs import PairColumns
 
-__all__ = ["add_passages", "aligned_runs", "passages"]
+__all__ = ["Side", "align", "align_pairs", "aligned_runs", "diagonal_runs", "merged", "passages"]
 
 U32 = npt.NDArray[np.uint32]
 Run = tuple[int, int, int, int, int]
 Progress = Callable[[str, int, int | None], None]
 
 _CHUNK = 2000
-"""Verified pairs whose passages one worker locates at a time."""
+"""Candidate pairs one worker aligns at a time."""
 
 
 def _runs_kernel(a: Any, b: Any, shared: Any, gap_a: Any, gap_b: Any) -> Any:
@@ -159,25 +160,11 @@ def _excerpt(doc: Document, span: Span) -> str:
     return (doc.title if span.field == "title" else doc.text)[span.start : span.end]
 
 
-def passages(
-    a: Document, b: Document, shared: U32, config: Config, hasher: TokenHasher,
-    located: tuple[Located, Located] | None = None, *, compiled: bool | None = None,
-) -> list[Passage]:
-    """The stretches of text ``a`` and ``b`` share, as raw character spans in both.
-
-    Shared shingles are aligned in document order; consecutive ones (gaps up to one shingle
-    width, in both documents) form one passage. The longest ``max_passages`` are kept,
-    returned in the order they appear in ``a``. ``compiled``: align with the numba kernel
-    (default: when it is already loaded in this process).
-    """
-    if len(shared) == 0:
-        return []
-    la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
-    runs = [r for r in aligned_runs(la, lb, shared, compiled) if r[4] >= 2 or len(shared) < 4]
-    runs.sort(key=lambda r: -r[4])
-    kept = sorted(runs[: config.max_passages], key=lambda r: r[0])
+def _passages_of(a: Document, la: Located, b: Document, lb: Located, runs: npt.NDArray[np.int64], limit: int) -> list[Passage]:
+    """The ``limit`` longest of the passages ``runs``, in the order they appear in ``a``."""
+    ordered = sorted(runs.tolist(), key=lambda r: -r[4])[:limit]
     out = []
-    for a_first, a_last, b_first, b_last, count in kept:
+    for a_first, a_last, b_first, b_last, count in sorted(ordered, key=lambda r: r[0]):
         span_a = _field_span(la, a_first, a_last + la.n - 1)
         span_b = _field_span(lb, b_first, b_last + lb.n - 1)
         out.append(Passage(span_a, span_b, _excerpt(a, span_a), _excerpt(b, span_b), count))
@@ -186,150 +173,123 @@ def passages(
 
 # ---------------------------------------------------------------------------------- evidence
 
-EVIDENCE_FIELDS = (
-    "tokens_a", "tokens_b", "covered_a", "covered_b", "sentences_a", "sentences_b", "quoted_a", "quoted_b",
-    "substitutions", "slots", "facts",
-)
-"""The columns of a pair's passage evidence (:func:`evidence`):
-
-- ``tokens_*``: the hashed tokens of each document; ``covered_*``: those inside shared passages;
-- ``sentences_*``: sentences of at least ``MIN_SENTENCE`` tokens with most of their tokens inside passages;
-- ``quoted_*``: covered tokens that stand inside quotation marks;
-- ``substitutions``: edits inside passages where both sides changed one to four tokens;
-- ``slots``: those of them where a fact (a number, a weekday, a rare word) was replaced by another;
-- ``facts``: distinct facts inside the passages of ``a``, the same on both sides."""
-
 MIN_SENTENCE = 6
 """Tokens a sentence needs to count as shared when most of it is inside passages."""
 _SENTENCE_COVERED = 0.6
-_MAX_EDIT = 4
-
-
-class FactTokens:
-    """Which tokens are facts for the evidence: numbers and weekdays, and, where word rarity means
-    something (a large enough corpus), words outside the sorted ``common`` hashes."""
-
-    def __init__(self, common: npt.NDArray[np.uint64] | None = None) -> None:
-        self.common = common
-
-    def mask(self, hashes: npt.NDArray[np.uint64], numeric: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-        from .facts import weekday_hashes
-
-        found = numeric | np.isin(hashes, weekday_hashes())
-        if self.common is not None:
-            found |= ~np.isin(hashes, self.common, assume_unique=False)
-        return found
 
 
 def _covered(count: int, spans: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Tokens inside any of the token ranges ``spans`` (rows ``first, last``, inclusive)."""
-    edges = np.zeros(count + 1, dtype=np.int64)
-    np.add.at(edges, spans[:, 0], 1)
-    np.add.at(edges, np.minimum(spans[:, 1] + 1, count), -1)
+    edges = np.bincount(spans[:, 0], minlength=count + 1) - np.bincount(np.minimum(spans[:, 1] + 1, count), minlength=count + 1)
     return np.cumsum(edges[:-1]) > 0
 
 
 def _sentences(covered: npt.NDArray[np.bool_], sentence: npt.NDArray[np.int32]) -> int:
-    if len(sentence) == 0:
-        return 0
     size = np.bincount(sentence)
     inside = np.bincount(sentence[covered], minlength=len(size))
     return int(np.count_nonzero((size >= MIN_SENTENCE) & (inside >= _SENTENCE_COVERED * size)))
 
 
-def evidence(
-    a: Located, ma: Marks, b: Located, mb: Marks, shared: U32, facts: FactTokens, compiled: bool | None = None,
-) -> npt.NDArray[np.int64]:
-    """The passage evidence of two located documents (their :class:`~dedupe.locate.Marks` beside
-    them), as one row of :data:`EVIDENCE_FIELDS`."""
-    out = np.zeros(len(EVIDENCE_FIELDS), dtype=np.int64)
-    ta, tb = len(a.starts), len(b.starts)
-    out[0], out[1] = ta, tb
-    if len(shared) == 0 or ta == 0 or tb == 0:
-        return out
-    diagonals = diagonal_runs(a, b, shared, compiled)
-    runs = merged(diagonals)
-    keep = (runs[:, 4] >= 2) | (len(shared) < 4)
-    if not keep.any():
-        return out
-    runs = runs[keep]
-    span_a = np.stack([runs[:, 0], runs[:, 1] + a.n - 1], axis=1)
-    span_b = np.stack([runs[:, 2], runs[:, 3] + b.n - 1], axis=1)
-    ca, cb = _covered(ta, span_a), _covered(tb, span_b)
-    out[2], out[3] = ca.sum(), cb.sum()
-    out[4], out[5] = _sentences(ca, ma.sentence), _sentences(cb, mb.sentence)
-    out[6], out[7] = (ca & ma.quoted).sum(), (cb & mb.quoted).sum()
-    fact_a, fact_b = facts.mask(a.hashes, ma.numeric), facts.mask(b.hashes, mb.numeric)
-    out[10] = len(np.intersect1d(a.hashes[ca & fact_a], b.hashes[cb & fact_b]))
-    # Edits between the diagonal runs of one kept passage: the tokens each side has there.
-    d = diagonals[keep[diagonals[:, 5]]]
-    same = d[1:, 5] == d[:-1, 5]
-    lo_a, hi_a = d[:-1, 1] + a.n, d[1:, 0] - 1
-    lo_b, hi_b = d[:-1, 3] + b.n, d[1:, 2] - 1
-    edits = np.flatnonzero(same & (hi_a >= lo_a) & (hi_a - lo_a < _MAX_EDIT) & (hi_b >= lo_b) & (hi_b - lo_b < _MAX_EDIT))
-    out[8] = len(edits)
-    slots = 0
-    for e in edits.tolist():
-        xa = a.hashes[lo_a[e] : hi_a[e] + 1][fact_a[lo_a[e] : hi_a[e] + 1]]
-        xb = b.hashes[lo_b[e] : hi_b[e] + 1][fact_b[lo_b[e] : hi_b[e] + 1]]
-        if len(xa) and len(xb) and set(xa.tolist()) != set(xb.tolist()):
-            slots += 1
-    out[9] = slots
-    return out
+def _evidence(a: Side, b: Side, runs: npt.NDArray[np.int64]) -> Evidence:
+    la, lb, ma, mb = a.located, b.located, a.marks, b.marks
+    ta, tb = len(la.starts), len(lb.starts)
+    if len(runs) == 0:
+        return Evidence(ta, tb, 0, 0, 0, 0, 0, 0)
+    ca = _covered(ta, np.stack([runs[:, 0], runs[:, 1] + la.n - 1], axis=1))
+    cb = _covered(tb, np.stack([runs[:, 2], runs[:, 3] + lb.n - 1], axis=1))
+    return Evidence(
+        ta, tb, int(ca.sum()), int(cb.sum()), _sentences(ca, ma.sentence), _sentences(cb, mb.sentence),
+        int((ca & ma.quoted).sum()), int((cb & mb.quoted).sum()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One document as the alignment reads it: raw text, located tokens and their marks (computed
+    once a document, however many pairs it is in)."""
+
+    doc: Document
+    located: Located
+    marks: Marks
+
+    @classmethod
+    def of(cls, doc: Document, located: Located) -> Side:
+        return cls(doc, located, marks(doc, located))
+
+
+def align(
+    a: Side, b: Side, shared: U32, config: Config, *, with_passages: bool = True, compiled: bool | None = None,
+) -> tuple[Evidence, list[Passage]]:
+    """Align two documents on their shared shingles: what the passages show
+    (:class:`~dedupe.models.Evidence`) and, with ``with_passages``, the ``max_passages`` longest
+    of them as raw spans in both texts."""
+    la, lb = a.located, b.located
+    runs = merged(diagonal_runs(la, lb, shared, compiled)) if len(shared) else np.empty((0, 5), dtype=np.int64)
+    # A one-shingle run is chance unless the texts share almost nothing else.
+    runs = runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
+    found = _passages_of(a.doc, la, b.doc, lb, runs, config.max_passages) if with_passages and config.max_passages else []
+    return _evidence(a, b, runs), found
+
+
+def passages(
+    a: Document, b: Document, shared: U32, config: Config, hasher: TokenHasher,
+    located: tuple[Located, Located] | None = None, *, compiled: bool | None = None,
+) -> list[Passage]:
+    """The stretches of text ``a`` and ``b`` share, as raw character spans in both: the longest
+    ``max_passages`` passages of :func:`align`, in the order they appear in ``a``."""
+    if len(shared) == 0:
+        return []
+    la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
+    runs = merged(diagonal_runs(la, lb, shared, compiled))
+    runs = runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
+    return _passages_of(a, la, b, lb, runs, config.max_passages)
 
 
 # ---------------------------------------------------------------------------------- the scan's stage
 
 
-def _passage_chunk(
-    items: list[tuple[int, int, Scores, Relation]], metas: dict[int, Document], records: dict[int, bytes],
-    sets: dict[int, U32], config: Config,
-) -> list[Pair]:
-    """Pairs with their passages for one chunk of verified pairs (runs in a worker process):
-    the documents' spool records are decoded here, not in the process that reads them."""
+def _align_chunk(
+    items: list[tuple[int, int]], metas: dict[int, Document], records: dict[int, bytes], sets: dict[int, U32], config: Config,
+) -> list[tuple[Evidence, list[Passage]]]:
+    """Evidence and passages for one chunk of candidate pairs (runs in a worker process): the
+    documents' spool records are decoded here, not in the process that reads them."""
     hasher = worker_hasher()
     compiled = jit.available()
-    docs: dict[int, Document] = {}
-    located: dict[int, Located] = {}
+    sides: dict[int, Side] = {}
     for k, record in records.items():
         title, text, loc = decode_record(record)
-        docs[k] = replace(metas[k], text=text, title=title)
-        located[k] = loc if loc is not None else locate(docs[k], config, hasher)
-    out = []
-    for i, j, s, relation in items:
-        shared = np.intersect1d(sets[i], sets[j], assume_unique=True)
-        found = passages(docs[i], docs[j], shared, config, hasher, (located[i], located[j]), compiled=compiled) if config.max_passages else ()
-        out.append(pair_of(docs[i].id, docs[j].id, relation, s, found))
-    return out
+        doc = replace(metas[k], text=text, title=title)
+        sides[k] = Side.of(doc, loc if loc is not None else locate(doc, config, hasher))
+    return [align(sides[i], sides[j], np.intersect1d(sets[i], sets[j], assume_unique=True), config, compiled=compiled) for i, j in items]
 
 
-def add_passages(
-    verified: PairColumns, docs: Sequence[Document], spool: RecordFile, sets: Ragged, config: Config,
-    progress: Progress, jobs: int, store: PairStore, rank: npt.NDArray[np.int64],
-) -> None:
-    """Locate the shared passages of every verified pair, in chunks (in worker processes when
-    ``jobs`` > 1), and add the pairs to ``store``. Pairs come ordered by their first document,
-    so a chunk reads each document once or a few times; only a few chunks' raw text and
-    passages are in memory at any time. ``docs`` are the documents without their text (the
-    text is in ``spool``, one record per document)."""
-    bounds = [(k, min(k + _CHUNK, len(verified))) for k in range(0, len(verified), _CHUNK)]
+def align_pairs(
+    candidates: PairColumns, docs: Sequence[Document], spool: RecordFile, sets: Ragged, config: Config, progress: Progress, jobs: int,
+) -> Iterator[tuple[int, int, list[tuple[Evidence, list[Passage]]]]]:
+    """Align every candidate pair, in chunks (in worker processes when ``jobs`` > 1): ``(start,
+    stop, [(evidence, passages)…])`` for the candidates ``start:stop``, in order. Pairs come
+    ordered by their first document, so a chunk reads each document once or a few times; only a
+    few chunks' raw text and passages are in memory at any time. ``docs`` are the documents
+    without their text (the text is in ``spool``, one record per document)."""
+    bounds = [(k, min(k + _CHUNK, len(candidates))) for k in range(0, len(candidates), _CHUNK)]
 
     def work() -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
         for start, stop in bounds:
-            chunk = verified.rows(start, stop)
+            items = list(zip(candidates.a[start:stop].tolist(), candidates.b[start:stop].tolist()))
             metas: dict[int, Document] = {}
             records: dict[int, bytes] = {}
             chunk_sets: dict[int, U32] = {}
-            for i, j, _, _ in chunk:
+            for i, j in items:
                 for k in (i, j):
                     if k not in records:
                         records[k] = spool.read(k)
                         metas[k] = docs[k]
                         chunk_sets[k] = sets[k]
-            yield (start, stop), (chunk, metas, records, chunk_sets, config)
+            yield (start, stop), (items, metas, records, chunk_sets, config)
 
-    for (start, stop), found in ordered_map(_passage_chunk, work(), jobs if len(bounds) > 1 else 1):
-        for i, j, pair in zip(verified.a[start:stop].tolist(), verified.b[start:stop].tolist(), found):
-            store.add(pair, int(rank[i]), int(rank[j]))
-        progress("passages", len(store), len(verified))
-    progress("passages", len(verified), len(verified))
+    done = 0
+    for (start, stop), found in ordered_map(_align_chunk, work(), jobs if len(bounds) > 1 else 1):
+        done += stop - start
+        progress("passages", done, len(candidates))
+        yield start, stop, found
+    progress("passages", len(candidates), len(candidates))

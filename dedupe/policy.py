@@ -18,6 +18,7 @@ The policy is read from a TOML file (``dedupe.toml``; every key optional)::
     uncredited_copy = "warn"       # another outlet's story reused without credit
     credited_copy = "pass"
     template = "pass"              # same formula, other facts (weather, cables, notices)
+    shared_quote = "pass"          # both quote the same statement, otherwise written apart
     scraper_markers = "warn"       # the text itself carries scraper markers ([ad_1]...)
     stripped_credit = "warn"       # a bare "المصدر" whose link was removed
 
@@ -53,6 +54,7 @@ RULES: dict[str, Verdict] = {
     "uncredited_copy": "warn",
     "credited_copy": "pass",
     "template": "pass",
+    "shared_quote": "pass",
     "scraper_markers": "warn",
     "stripped_credit": "warn",
 }
@@ -65,6 +67,7 @@ _MESSAGES = {
     "uncredited_copy": "reuses {outlet}article {id} without crediting {sources}",
     "credited_copy": "reuses {outlet}article {id}, credited",
     "template": "shares a template with {outlet}article {id} (other facts)",
+    "shared_quote": "quotes the same statement as {outlet}article {id}",
 }
 # Rules about the article itself, fired by a finding of its cleaning.
 _FINDING_RULES = (

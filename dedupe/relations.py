@@ -18,7 +18,7 @@ __all__ = [
     "strength",
 ]
 
-Relation = Literal["duplicate", "near_duplicate", "partial", "template", "unrelated"]
+Relation = Literal["duplicate", "near_duplicate", "partial", "template", "quote", "unrelated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ KINDS: tuple[RelationKind, ...] = (
     RelationKind("near_duplicate", 1, 2, True, True, "own_near_duplicate", "an edited or rewritten copy"),
     RelationKind("partial", 2, 1, False, True, "own_partial", "one text holds a substantial part of the other"),
     RelationKind("template", 3, 0, False, False, "template", "shared wording, different facts"),
+    RelationKind("quote", 4, 0, False, False, "shared_quote", "only a statement both quote is shared"),
     RelationKind("unrelated", -1, -1, False, False, None, "nothing shared that counts"),
 )
 

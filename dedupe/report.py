@@ -21,12 +21,13 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import astuple
 from datetime import datetime
 from typing import IO, Any
 
 from ._version import __version__
 from .models import (
-    AddResult, CheckResult, Citation, Cluster, CopyLink, Document, DocumentSummary, Finding, HeadlineGroup, IndexedArticle,
+    EVIDENCE_FIELDS, AddResult, CheckResult, Citation, Cluster, CopyLink, Document, DocumentSummary, Finding, HeadlineGroup, IndexedArticle,
     IndexStats, InputProblem, Match, Pair, Passage, Provenance, Report, Span,
 )
 from .relations import CLUSTERING, RELATIONS
@@ -38,8 +39,9 @@ __all__ = [
     "to_dict", "write_csv", "write_json", "write_jsonl",
 ]
 
-SCHEMA_VERSION = "1.0"
-"""Of a scan's report (and of compare, provenance and index answers, which reuse its parts)."""
+SCHEMA_VERSION = "1.1"
+"""Of a scan's report (and of compare, provenance and index answers, which reuse its parts).
+1.1: a pair's ``evidence``; the ``quote`` relation; ``page_furniture`` findings."""
 CHECK_SCHEMA_VERSION = "2.0"
 """Of a check's answer. 2.0: passages in the one layout (``a``/``b``, ``a_text``/``b_text``)."""
 
@@ -116,6 +118,7 @@ def pair_to_dict(p: Pair) -> dict[str, Any]:
         "shingles_a": p.shingles_a,
         "shingles_b": p.shingles_b,
         "passages": [_passage(x) for x in p.passages],
+        "evidence": None if p.evidence is None else dict(zip(EVIDENCE_FIELDS, astuple(p.evidence))),
     }
 
 

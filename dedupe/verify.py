@@ -8,30 +8,29 @@ rows of :mod:`dedupe.relations`), then runs the template test on the pairs that 
 texts naming only different weekdays report different days, and a pair whose smaller
 document's facts (:mod:`dedupe.facts`) are mostly missing from the larger shares a formula,
 not a story. A scan verifies millions of pairs a chunk at a time and keeps only the verified
-ones, as 32-bit columns (:class:`PairColumns`).
+ones, as 32-bit columns (:class:`~dedupe.pairs.PairColumns`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ._infra import jit
-from ._infra.lazy import LazySequence
 from ._infra.ragged import Ragged
 from .candidates import decode
 from .config import Config
 from .facts import FactSource
-from .models import Document, Pair, Passage
+from .models import EVIDENCE_FIELDS, Evidence
+from .pairs import PairColumns, Scores
 from .relations import NO_RELATION, RELATIONS, Relation, by_code, kind
 
 __all__ = [
-    "ColumnPairs", "PairColumns", "Scores", "columns_of", "cross_counts", "id_ranks", "jaccards", "pair_of", "relation_codes",
-    "relation_of", "relations", "report_order", "score", "shared_counts", "verify_candidates",
+    "cross_counts", "evidence_rows", "jaccards", "relation_codes", "relation_of", "relations", "score", "shared_counts",
+    "verify_candidates", "worth_aligning",
 ]
 
 U32 = npt.NDArray[np.uint32]
@@ -42,29 +41,14 @@ F64 = npt.NDArray[np.float64]
 Progress = Callable[[str, int, int | None], None]
 
 _TEMPLATE = kind("template").code
-_ROUND_CHUNK = 1 << 20
+_PARTIAL = kind("partial").code
+_QUOTE = kind("quote").code
+_WHOLE = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).clusters), dtype=np.int8)
+_REUSE = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).reuse), dtype=np.int8)
+_MIN_COVERED = 12
+"""Tokens the passages need to cover before their share of a short text counts."""
 _VERIFY_CHUNK = 1_000_000
 _TEMPLATE_CHUNK = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Scores:
-    shared: int
-    size_a: int
-    size_b: int
-
-    @property
-    def jaccard(self) -> float:
-        union = self.size_a + self.size_b - self.shared
-        return self.shared / union if union else 0.0
-
-    @property
-    def containment_a_in_b(self) -> float:
-        return self.shared / self.size_a if self.size_a else 0.0
-
-    @property
-    def containment_b_in_a(self) -> float:
-        return self.shared / self.size_b if self.size_b else 0.0
 
 
 def score(a: U32, b: U32) -> Scores:
@@ -178,10 +162,12 @@ def _mark_templates(
     codes: npt.NDArray[np.int8], maybe: I64, i: I64, j: I64, sizes: I64, weekdays: I64, facts: FactSource, config: Config,
 ) -> None:
     """Set the relation of the pairs ``maybe`` (indices into ``i``, ``j`` and ``codes``) that are
-    templates: different weekdays named, or fewer than ``template_fact_overlap`` of the smaller
-    document's facts (at least ``template_min_facts`` of them) found in the larger."""
+    templates: copies of a whole text naming only different weekdays (another day's bulletin; a
+    partial copy's weekdays may stand in the text around it), or fewer than
+    ``template_fact_overlap`` of the smaller document's facts (at least ``template_min_facts`` of
+    them) found in the larger."""
     wi, wj = weekdays[i[maybe]], weekdays[j[maybe]]
-    template = (wi != 0) & (wj != 0) & ((wi & wj) == 0)
+    template = (wi != 0) & (wj != 0) & ((wi & wj) == 0) & np.isin(codes[maybe], _WHOLE)
     rest = maybe[~template]
     small = np.where(sizes[i[rest]] <= sizes[j[rest]], i[rest], j[rest])
     large = np.where(sizes[i[rest]] <= sizes[j[rest]], j[rest], i[rest])
@@ -200,157 +186,80 @@ def _mark_templates(
     codes[rest[slot]] = _TEMPLATE
 
 
+def worth_aligning(shared: I64, size_a: I64, size_b: I64, codes: npt.NDArray[np.int8], config: Config) -> npt.NDArray[np.bool_]:
+    """The candidates whose passages can change their relation, or that bear one: the pairs a
+    scan aligns (and ``compare`` and ``check`` with it)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        contained = np.nan_to_num(np.maximum(shared / size_a, shared / size_b))
+    return (codes >= 0) | ((shared >= config.evidence_min_shared) & (contained >= config.evidence_min_containment))
+
+
+def _from_passages(codes: npt.NDArray[np.int8], shared: I64, evidence: I64, config: Config) -> None:
+    """What the shared passages say, on top of the overlap's relation (in place): a partial copy
+    the whole texts' overlap hides, a statement both quote."""
+    e = {name: evidence[:, k].astype(np.float64) for k, name in enumerate(EVIDENCE_FIELDS)}
+    a_shorter = e["tokens_a"] <= e["tokens_b"]
+    covered = np.where(a_shorter, e["covered_a"], e["covered_b"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.nan_to_num(covered / np.where(a_shorter, e["tokens_a"], e["tokens_b"]))
+        quoted = np.nan_to_num(np.maximum(e["quoted_a"] / e["covered_a"], e["quoted_b"] / e["covered_b"]))
+    sentences = np.minimum(e["sentences_a"], e["sentences_b"])
+    in_passages = (sentences >= config.partial_min_sentences) | ((coverage >= config.partial_min_coverage) & (covered >= _MIN_COVERED))
+    codes[(codes < 0) & (shared >= config.evidence_min_shared) & (evidence[:, 2] + evidence[:, 3] > 0) & in_passages] = _PARTIAL
+    reuse = np.isin(codes, _REUSE)
+    codes[reuse & (quoted >= config.quote_min_share) & (coverage < config.quote_max_coverage)] = _QUOTE
+
+
 def relations(
-    shared: I64, i: I64, j: I64, sizes: I64, weekdays: I64, facts: FactSource, config: Config, *, chunk: int = _TEMPLATE_CHUNK,
+    shared: I64, i: I64, j: I64, sizes: I64, weekdays: I64, facts: FactSource, config: Config, *,
+    evidence: I64 | None = None, chunk: int = _TEMPLATE_CHUNK,
 ) -> npt.NDArray[np.int8]:
     """The relation of each pair ``(i[k], j[k])`` sharing ``shared[k]`` shingles, as codes of
-    :mod:`dedupe.relations` (-1: none): the overlap's relation (:func:`relation_codes`), then
-    the template test on the pairs below ``template_max_jaccard`` (closer pairs are copies
-    whatever their facts). ``sizes`` and ``weekdays`` (:func:`dedupe.facts.weekday_mask`) are
-    per document, ``facts`` gives each document's facts and vocabulary; the template test reads
-    them for ``chunk`` pairs at a time."""
+    :mod:`dedupe.relations` (-1: none): the overlap's relation (:func:`relation_codes`); then,
+    with the pairs' passage ``evidence`` (rows of :data:`EVIDENCE_FIELDS`), partial copies the
+    overlap hides and statements both quote; then the template test of the facts on the pairs below ``template_max_jaccard`` (closer pairs
+    are copies whatever their facts). ``sizes`` and ``weekdays`` (:func:`dedupe.facts.weekday_mask`)
+    are per document, ``facts`` gives each document's facts and vocabulary; the template test
+    reads them for ``chunk`` pairs at a time."""
     codes = relation_codes(shared, sizes[i], sizes[j], config)
-    maybe = np.flatnonzero((codes >= 0) & (jaccards(shared, sizes[i], sizes[j]) < config.template_max_jaccard))
+    jaccard = jaccards(shared, sizes[i], sizes[j])
+    if evidence is not None:
+        _from_passages(codes, shared, evidence, config)
+    maybe = np.flatnonzero(np.isin(codes, _REUSE) & (jaccard < config.template_max_jaccard))
     # A slice at a time: the test reads the documents' facts and vocabularies into memory.
     for lo in range(0, len(maybe), chunk):
         _mark_templates(codes, maybe[lo : lo + chunk], i, j, sizes, weekdays, facts, config)
     return codes
 
 
-def relation_of(shared: int, sizes: tuple[int, int], weekdays: tuple[int, int], facts: FactSource, config: Config) -> Relation:
+def relation_of(
+    shared: int, sizes: tuple[int, int], weekdays: tuple[int, int], facts: FactSource, config: Config,
+    evidence: Evidence | None = None,
+) -> Relation:
     """:func:`relations` of one pair (documents 0 and 1 of ``facts``)."""
     n = np.array([shared], dtype=np.int64)
-    code = relations(n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array(sizes, np.int64), np.array(weekdays, np.int64), facts, config)
+    rows = None if evidence is None else evidence_rows([evidence])
+    code = relations(
+        n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array(sizes, np.int64), np.array(weekdays, np.int64), facts, config,
+        evidence=rows,
+    )
     return by_code(int(code[0])).name
 
 
-# ---------------------------------------------------------------------------------- the scan's pairs
-
-
-@dataclass(frozen=True, slots=True)
-class PairColumns:
-    """Verified pairs as columns: the two documents' positions, the shared shingle count, both
-    set sizes and the relation (a code of :mod:`dedupe.relations`)."""
-
-    a: I32
-    b: I32
-    shared: I32
-    size_a: I32
-    size_b: I32
-    code: npt.NDArray[np.int8]
-
-    def __len__(self) -> int:
-        return len(self.a)
-
-    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, Scores, Relation]]:
-        """``(a, b, scores, relation)`` of the pairs ``start:stop``."""
-        part = slice(start, stop)
-        return [
-            (a, b, Scores(n, sa, sb), RELATIONS[c])
-            for a, b, n, sa, sb, c in zip(
-                self.a[part].tolist(), self.b[part].tolist(), self.shared[part].tolist(),
-                self.size_a[part].tolist(), self.size_b[part].tolist(), self.code[part].tolist(),
-            )
-        ]
-
-    def scores(self, k: int) -> Scores:
-        return Scores(int(self.shared[k]), int(self.size_a[k]), int(self.size_b[k]))
-
-    def jaccard(self, k: int) -> float:
-        """Pair ``k``'s Jaccard similarity, rounded as :class:`~dedupe.models.Pair` carries it."""
-        return round(self.scores(k).jaccard, 4)
-
-    def rounded_jaccards(self) -> F64:
-        union = self.size_a.astype(np.int64) + self.size_b - self.shared
-        return rounded(self.shared, union)
-
-    def relation_counts(self) -> dict[str, int]:
-        found = np.bincount(self.code, minlength=len(RELATIONS))
-        return {RELATIONS[c]: int(n) for c, n in enumerate(found) if n}
-
-    @classmethod
-    def empty(cls) -> PairColumns:
-        none = np.empty(0, dtype=np.int32)
-        return cls(none, none, none, none, none, np.empty(0, dtype=np.int8))
-
-
-def rounded(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> F64:
-    """``round(num / den, 4)`` (0.0 where ``den`` is 0) exactly as Python rounds: numpy's
-    ``round`` scales by 10**4 first and can land on the other side of a tie."""
-    out = np.empty(len(num), dtype=np.float64)
-    for start in range(0, len(num), _ROUND_CHUNK):
-        n, d = num[start : start + _ROUND_CHUNK].tolist(), den[start : start + _ROUND_CHUNK].tolist()
-        out[start : start + len(n)] = [round(x / y, 4) if y else 0.0 for x, y in zip(n, d)]
-    return out
-
-
-def columns_of(pairs: Iterable[Pair], docs: Sequence[Document]) -> PairColumns:
-    """Verified :class:`~dedupe.models.Pair` objects of the documents ``docs`` as columns."""
-    position = {d.id: k for k, d in enumerate(docs)}
-    rows = [
-        (position[p.a], position[p.b], p.shared_shingles, p.shingles_a, p.shingles_b, kind(p.relation).code)
-        for p in pairs if kind(p.relation).code >= 0
-    ]
-    if not rows:
-        return PairColumns.empty()
-    a, b, shared, size_a, size_b, code = (np.array(column) for column in zip(*rows))
-    return PairColumns(
-        a.astype(np.int32), b.astype(np.int32), shared.astype(np.int32), size_a.astype(np.int32), size_b.astype(np.int32),
-        code.astype(np.int8),
-    )
-
-
-def pair_of(a: str, b: str, relation: Relation, s: Scores, found: Iterable[Passage] = ()) -> Pair:
-    """The :class:`~dedupe.models.Pair` of documents ``a`` and ``b`` (scores rounded to 4 places)."""
-    return Pair(
-        a, b, relation,
-        round(s.jaccard, 4), round(s.containment_a_in_b, 4), round(s.containment_b_in_a, 4),
-        s.shared, s.size_a, s.size_b, tuple(found),
-    )
-
-
-def id_ranks(docs: Sequence[Document]) -> I64:
-    """Each document's rank in the order of the ids (equal ids share one), for sorting pairs
-    as their ids sort without keeping an id tuple per pair."""
-    order = sorted(range(len(docs)), key=lambda k: docs[k].id)
-    rank = np.zeros(len(docs), dtype=np.int64)
-    current = -1
-    previous: str | None = None
-    for k in order:
-        if docs[k].id != previous:
-            current += 1
-            previous = docs[k].id
-        rank[k] = current
-    return rank
-
-
-def report_order(columns: PairColumns, rank: I64) -> I64:
-    """Pair positions in report order: Jaccard (as rounded) descending, then the ids' ranks."""
-    jaccard = np.rint(columns.rounded_jaccards() * 10_000).astype(np.int64)
-    return np.lexsort((rank[columns.b], rank[columns.a], -jaccard)).astype(np.int64)
-
-
-class ColumnPairs(LazySequence[Pair]):
-    """Verified pairs without passages, read from their columns in report order."""
-
-    def __init__(self, columns: PairColumns, docs: Sequence[Document], order: I64) -> None:
-        self._columns, self._docs, self._order = columns, docs, order
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def _item(self, k: int) -> Pair:
-        cols, p = self._columns, int(self._order[k])
-        return pair_of(self._docs[int(cols.a[p])].id, self._docs[int(cols.b[p])].id, RELATIONS[cols.code[p]], cols.scores(p))
+def evidence_rows(found: Iterable[Evidence]) -> I64:
+    """Evidence as rows of :data:`EVIDENCE_FIELDS`."""
+    rows = [[getattr(e, name) for name in EVIDENCE_FIELDS] for e in found]
+    return np.array(rows, dtype=np.int64).reshape(len(rows), len(EVIDENCE_FIELDS))
 
 
 def verify_candidates(
-    cands: I64, shingles: Ragged, weekdays: I64, facts: FactSource, config: Config, progress: Progress,
-    *, chunk: int = _VERIFY_CHUNK, template_chunk: int = _TEMPLATE_CHUNK,
+    cands: I64, shingles: Ragged, config: Config, progress: Progress, *, chunk: int = _VERIFY_CHUNK,
 ) -> PairColumns:
-    """Exact verification of the candidate pairs (sorted codes ``i * n + j``), ``chunk`` (a
-    million) at a time, the template test ``template_chunk`` pairs at a time. Only the verified pairs are kept, as 32-bit columns, ordered by first then second
-    document (a chunk of passages then reads each document once or a few times)."""
+    """Exact scores of the candidate pairs (sorted codes ``i * n + j``), ``chunk`` (a million) at a
+    time. Kept, as 32-bit columns ordered by first then second document (a chunk of the alignment
+    then reads each document once or a few times), are the pairs whose overlap is reuse and those
+    sharing ``evidence_min_shared`` shingles, with the overlap's relation (:func:`relation_codes`)
+    as a first answer: the passages decide the rest (:func:`relations`)."""
     progress("verify", 0, len(cands))
     n_docs = len(shingles)
     sizes = shingles.lengths()
@@ -359,8 +268,8 @@ def verify_candidates(
         part = decode(cands[start : start + chunk], n_docs)
         i, j = part[:, 0], part[:, 1]
         shared = shared_counts(shingles, part)
-        codes = relations(shared, i, j, sizes, weekdays, facts, config, chunk=template_chunk)
-        keep = np.flatnonzero(codes >= 0)
+        codes = relation_codes(shared, sizes[i], sizes[j], config)
+        keep = np.flatnonzero(worth_aligning(shared, sizes[i], sizes[j], codes, config))
         kept.append((i[keep].astype(np.int32), j[keep].astype(np.int32), shared[keep].astype(np.int32), codes[keep]))
         progress("verify", start + len(part), len(cands))
     progress("verify", len(cands), len(cands))

@@ -14,7 +14,7 @@ from dedupe.clusters import build_clusters, cluster_table
 from dedupe.models import Pair, Provenance, Report
 from dedupe.origin import OriginKeys, directions, not_agency_flags
 from dedupe.registry import default_registry
-from dedupe.verify import ColumnPairs, Scores, pair_of, report_order
+from dedupe.pairs import ColumnPairs, Scores, pair_of, report_order
 
 from . import reference
 from .conftest import EXAMPLE

@@ -17,7 +17,7 @@ from dedupe._infra.dates import date_keys
 from dedupe.origin import OriginKeys, directions
 from dedupe.provenance import ArticleInfo, article_info
 from dedupe.registry import default_registry
-from dedupe.verify import ColumnPairs, PairColumns, id_ranks, pair_of, report_order, Scores
+from dedupe.pairs import ColumnPairs, PairColumns, id_ranks, pair_of, report_order, Scores
 
 from . import reference
 from .conftest import EXAMPLE

@@ -11,7 +11,7 @@ from dedupe import Document, scan, scan_documents
 from dedupe.models import Report
 from dedupe._infra.dates import NO_DATE, date_keys
 from dedupe.origin import OriginKeys, basis, cluster_original, directions
-from dedupe.verify import PairColumns
+from dedupe.pairs import PairColumns
 
 from .conftest import EXAMPLE
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dedupe import Config, Document, check, compare, index_documents, open_index, scan, scan_documents
 from dedupe.models import Report
-from dedupe.verify import ColumnPairs
+from dedupe.pairs import ColumnPairs
 
 from .conftest import EXAMPLE, SEED_000, SEED_003
 from .variants import orthographic_variant

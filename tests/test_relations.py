@@ -32,6 +32,7 @@ def test_codes_are_positions_in_the_reported_relations() -> None:
 
 def test_strength_orders_the_relations() -> None:
     assert strength("duplicate") > strength("near_duplicate") > strength("partial") > strength("template") > strength("unrelated")
+    assert strength("partial") > strength("quote") > strength("unrelated") and not kind("quote").reuse and not kind("quote").clusters
     assert CLUSTERING <= set(REUSE)
 
 

@@ -14,7 +14,8 @@ from dedupe.facts import CorpusFacts, NumberFacts
 from dedupe.normalize import tokenize
 from dedupe.relations import RELATIONS
 from dedupe.shingles import TokenHasher
-from dedupe.verify import Scores, relation_codes, relation_of, relations, score, shared_counts
+from dedupe.pairs import Scores
+from dedupe.verify import relation_codes, relation_of, relations, score, shared_counts
 
 NONE = np.empty(0, dtype=np.uint64)
 
@@ -162,8 +163,12 @@ def test_verifying_in_small_slices_changes_nothing() -> None:
     cands, _ = united_codes(lsh_codes(signatures(sets, permutations(config.num_perm, config.seed)), config), anchor_codes_of_sets(sets.values, sets.starts, config))
     weekdays = np.array([p.weekdays for p in prepared], dtype=np.int64)
     quiet = lambda *_: None  # noqa: E731
-    whole = verify_candidates(cands, sets, weekdays, facts, config, quiet)
-    sliced = verify_candidates(cands, sets, weekdays, facts, config, quiet, chunk=7, template_chunk=3)
-    assert len(cands) > 7 and {RELATIONS[c] for c in whole.code.tolist()} >= {"template", "partial", "duplicate"}
+    whole = verify_candidates(cands, sets, config, quiet)
+    sliced = verify_candidates(cands, sets, config, quiet, chunk=7)
+    assert len(cands) > 7
     for name in ("a", "b", "shared", "size_a", "size_b", "code"):
         assert np.array_equal(getattr(whole, name), getattr(sliced, name)), name
+    i, j, shared = whole.a.astype(np.int64), whole.b.astype(np.int64), whole.shared.astype(np.int64)
+    codes = relations(shared, i, j, sets.lengths(), weekdays, facts, config)
+    assert np.array_equal(codes, relations(shared, i, j, sets.lengths(), weekdays, facts, config, chunk=3))
+    assert {RELATIONS[c] for c in codes.tolist() if c >= 0} >= {"template", "partial", "duplicate"}

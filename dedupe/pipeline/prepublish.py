@@ -16,15 +16,16 @@ from ..facts import NumberFacts
 from ..index import Entry, Index
 from ..index.codec import content_hash
 from ..locate import locate
-from ..models import AddResult, CheckResult, Document, IndexedArticle, Match, Passage, Provenance
-from ..passages import passages
+from ..models import AddResult, CheckResult, Document, Evidence, IndexedArticle, Match, Passage, Provenance
+from ..passages import Side, align
 from ..policy import Policy, is_wire, same_outlet, strictest
 from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
+from ..shingles import TokenHasher
 from ..provenance import article_info, credit_for
 from ..registry import Registry, default_registry
 from ..relations import by_code, kind, strength
 from ..signatures import permutations, signatures
-from ..verify import relations, score
+from ..verify import evidence_rows, relation_codes, relations, score, worth_aligning
 
 from .scan import Progress, no_progress
 
@@ -167,9 +168,10 @@ def check(
     hasher = worker_hasher()
     want_passages = with_passages and bool(policy.passages) and bool(config.max_passages)
     try:
-        prepared = prepare(doc, config, hasher, registry, locate_tokens=want_passages)
+        prepared = prepare(doc, config, hasher, registry, locate_tokens=True)
     except DocumentSkipped as skip:
         raise NothingToCheck(f"nothing to check: {skip.reason.replace('_', ' ')} ({skip.why})", path=doc.origin or None) from skip
+    assert prepared.located is not None
     sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
     timings["prepare"] = time.perf_counter() - clock
 
@@ -187,13 +189,25 @@ def check(
     outlet = doc.outlet
     prov = prepared.provenance or Provenance()
     mine = article_info(prov, outlet, doc.date, registry)
-    # Document 0 is the checked article, 1… the stored ones: one relation function for all of them.
+    # Document 0 is the checked article, 1… the stored ones: one relation function for all of them,
+    # with the passages of the pairs a scan would align (those without stored text show none).
     scores = [score(prepared.shingles, article.shingles) for article in stored]
+    shared = np.array([s.shared for s in scores], dtype=np.int64)
+    sizes = np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64)
+    first = relation_codes(shared, sizes[:1].repeat(len(stored)), sizes[1:], config)
+    aligned = {stored[k].id for k in np.flatnonzero(worth_aligning(shared, sizes[:1].repeat(len(stored)), sizes[1:], first, config)).tolist()}
+    texts = index.get_many(sorted(aligned), text=True) if aligned else {}
+    mine_side = Side.of(doc, prepared.located)
+    alignments = {
+        article_id: _aligned(mine_side, prepared, kept, config, hasher)
+        for article_id, kept in texts.items() if kept.text is not None
+    }
+    empty = Evidence(0, 0, 0, 0, 0, 0, 0, 0)
     codes = relations(
-        np.array([s.shared for s in scores], dtype=np.int64), np.zeros(len(stored), np.int64), np.arange(1, len(stored) + 1),
-        np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64),
+        shared, np.zeros(len(stored), np.int64), np.arange(1, len(stored) + 1), sizes,
         np.array([prepared.weekdays, *(a.weekdays for a in stored)], dtype=np.int64),
         NumberFacts([prepared.numbers, *(a.numbers for a in stored)], size, config), config,
+        evidence=evidence_rows(alignments[a.id][0] if a.id in alignments else empty for a in stored),
     )
     found: list[tuple[Match, bool]] = []
     for article, s, code in zip(stored, scores, codes.tolist()):
@@ -210,12 +224,10 @@ def check(
         found.append((match, is_wire(theirs, registry)))
     found.sort(key=lambda m: (-strength(m[0].relation), -max(m[0].containment_in_match, m[0].containment_of_match), m[0].id))
     found = found[: policy.max_matches]
+    if want_passages:
+        shown = [m.id for m, _ in found if kind(m.relation).reuse][: policy.passages]
+        found = [(replace(m, passages=tuple(alignments[m.id][1])) if m.id in shown and m.id in alignments else m, wire) for m, wire in found]
     timings["verify"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    if want_passages and prepared.located is not None:
-        found = _with_passages(found, doc, prepared, index, policy, config)
-    timings["passages"] = time.perf_counter() - clock
 
     reasons = policy.reasons(found, prepared.findings)
     return CheckResult(
@@ -224,20 +236,10 @@ def check(
     )
 
 
-def _with_passages(
-    found: list[tuple[Match, bool]], doc: Document, prepared: Prepared, index: Index, policy: Policy, config: Config,
-) -> list[tuple[Match, bool]]:
-    """The matches with their shared passages, for the ``policy.passages`` strongest reuse matches."""
-    assert prepared.located is not None
-    hasher = worker_hasher()
-    with_text = [m.id for m, _ in found if kind(m.relation).reuse][: policy.passages]
-    texts = index.get_many(with_text, text=True)
-    shown: dict[str, tuple[Passage, ...]] = {}
-    for match_id in with_text:
-        kept = texts.get(match_id)
-        if kept is None or kept.text is None:
-            continue
-        other = _document_of(kept)
-        shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
-        shown[match_id] = tuple(passages(doc, other, shared, config, hasher, (prepared.located, locate(other, config, hasher))))
-    return [(replace(m, passages=shown.get(m.id, ())), wire) for m, wire in found]
+def _aligned(
+    mine: Side, prepared: Prepared, kept: IndexedArticle, config: Config, hasher: TokenHasher,
+) -> tuple[Evidence, list[Passage]]:
+    """The evidence and passages of the checked article against a stored one (with its text)."""
+    other = _document_of(kept)
+    shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
+    return align(mine, Side.of(other, locate(other, config, hasher)), shared, config)

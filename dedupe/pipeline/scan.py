@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from .._infra import memory
 from .._infra.pairstore import PairStore
@@ -32,15 +33,16 @@ from ..facts import CorpusFacts, DocumentFrequency, FactFile
 from ..furniture import furniture_lines, remove_furniture
 from ..headlines import headline_groups
 from ..links import DocumentTable, link_table
-from ..models import Document, DocumentSummary, Finding, InputProblem, Pair, Provenance, Report, ReportCounts
+from ..models import EVIDENCE_FIELDS, Document, DocumentSummary, Finding, InputProblem, Pair, Provenance, Report, ReportCounts
 from ..origin import OriginKeys, directions
-from ..passages import add_passages, passages
+from ..passages import Side, align, align_pairs
 from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
 from ..provenance import ArticleInfo, article_info
 from ..registry import Registry, default_registry
 from ..relations import by_code
 from ..signatures import permutations, signatures
-from ..verify import ColumnPairs, pair_of, relations, report_order, score, verify_candidates
+from ..pairs import ColumnPairs, PairColumns, pair_of, report_order
+from ..verify import evidence_rows, relation_codes, relations, score, verify_candidates, worth_aligning
 
 __all__ = ["Progress", "compare", "no_progress", "scan", "scan_documents"]
 
@@ -174,21 +176,23 @@ def scan_documents(
         memory.trim()
 
         clock = time.perf_counter()
-        facts = CorpusFacts(corpus.facts.read, len(corpus.facts), corpus.document_frequency, config)
-        weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
-        verified = verify_candidates(cands, corpus.shingles, weekdays, facts, config, progress)
-        del cands, facts
+        candidates = verify_candidates(cands, corpus.shingles, config, progress)
+        counts["aligned"] = len(candidates)
+        del cands
         timings["verify"] = time.perf_counter() - clock
         memory.trim()
 
         clock = time.perf_counter()
         keys = OriginKeys.of(corpus.docs, corpus.provenance, registry)
+        facts = CorpusFacts(corpus.facts.read, len(corpus.facts), corpus.document_frequency, config)
+        store = PairStore() if config.max_passages else None
+        verified = _related(candidates, corpus, facts, config, progress, jobs, store, keys.rank)
+        del candidates, facts
         pairs: PairStore | ColumnPairs
-        if config.max_passages:
-            pairs = PairStore()
-            add_passages(verified, corpus.docs, corpus.spool, corpus.shingles, config, progress, jobs, pairs, keys.rank)
-            order = pairs.seal().order
-        else:  # no passages asked for: the raw text is not read back, and pairs are read from their columns
+        if store is not None:
+            pairs = store
+            order = store.seal().order
+        else:  # no passages asked for: pairs are read from their columns
             order = report_order(verified, keys.rank)
             pairs = ColumnPairs(verified, corpus.docs, order)
         timings["passages"] = time.perf_counter() - clock
@@ -223,6 +227,42 @@ def scan_documents(
     )
 
 
+def _related(
+    candidates: PairColumns, corpus: _Corpus, facts: CorpusFacts, config: Config, progress: Progress, jobs: int,
+    store: PairStore | None, rank: npt.NDArray[np.int64],
+) -> PairColumns:
+    """Align the candidates, decide each one's relation from its overlap and its passages
+    (:func:`dedupe.verify.relations`), and keep the related pairs: as columns (for clusters and
+    links) and, with a ``store``, as pairs with their passages."""
+    sizes = corpus.shingles.lengths()
+    weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
+    kept: list[npt.NDArray[np.int64]] = []
+    codes: list[npt.NDArray[np.int8]] = []
+    rows: list[npt.NDArray[np.int64]] = []
+    for start, stop, found in align_pairs(candidates, corpus.docs, corpus.spool, corpus.shingles, config, progress, jobs):
+        i, j = candidates.a[start:stop].astype(np.int64), candidates.b[start:stop].astype(np.int64)
+        evidence = evidence_rows(e for e, _ in found)
+        code = relations(candidates.shared[start:stop].astype(np.int64), i, j, sizes, weekdays, facts, config, evidence=evidence)
+        keep = np.flatnonzero(code >= 0)
+        kept.append(keep + start)
+        codes.append(code[keep])
+        rows.append(evidence[keep])
+        if store is not None:
+            for k in keep.tolist():
+                a, b = int(i[k]), int(j[k])
+                pair = pair_of(
+                    corpus.docs[a].id, corpus.docs[b].id, by_code(int(code[k])).name, candidates.scores(start + k), found[k][1],
+                    found[k][0],
+                )
+                store.add(pair, int(rank[a]), int(rank[b]))
+    at = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
+    return PairColumns(
+        candidates.a[at], candidates.b[at], candidates.shared[at], candidates.size_a[at], candidates.size_b[at],
+        np.concatenate(codes) if codes else np.empty(0, dtype=np.int8),
+        (np.concatenate(rows) if rows else np.empty((0, len(EVIDENCE_FIELDS)), dtype=np.int64)).astype(np.int32),
+    )
+
+
 def scan(
     paths: Sequence[str | Path],
     config: Config | None = None,
@@ -248,20 +288,23 @@ def scan(
 
 
 def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
-    """The relation of two documents, with their scores and shared passages: the relation a
-    scan of just these two documents gives them (``unrelated`` when it gives none)."""
+    """The relation of two documents, with their scores, shared passages and what the passages
+    show: the relation a scan of just these two documents gives them (``unrelated`` when none)."""
     config = config or Config()
     hasher = worker_hasher()
-    pa, pb = (prepare(d, config, hasher, locate_tokens=bool(config.max_passages)) for d in (a, b))
+    pa, pb = (prepare(d, config, hasher, locate_tokens=True) for d in (a, b))
+    assert pa.located is not None and pb.located is not None
     s = score(pa.shingles, pb.shingles)
+    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
+    n, size_a, size_b = np.array([s.shared]), np.array([s.size_a]), np.array([s.size_b])
+    aligned = bool(worth_aligning(n, size_a, size_b, relation_codes(n, size_a, size_b, config), config)[0])  # as a scan does
     facts = CorpusFacts.of([pa.vocab, pb.vocab], [pa.numbers, pb.numbers], config)
+    evidence, found = align(Side.of(a, pa.located), Side.of(b, pb.located), shared, config) if aligned else (None, [])
     code = relations(
         np.array([s.shared], dtype=np.int64), np.zeros(1, np.int64), np.ones(1, np.int64),
         np.array([s.size_a, s.size_b], dtype=np.int64), np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
+        evidence=None if evidence is None else evidence_rows([evidence]),
     )
-    shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
-    located = (pa.located, pb.located) if pa.located is not None and pb.located is not None else None
-    found = passages(a, b, shared, config, hasher, located) if s.shared and config.max_passages else []
-    return pair_of(a.id, b.id, by_code(int(code[0])).name, s, found)
+    return pair_of(a.id, b.id, by_code(int(code[0])).name, s, found if s.shared else [], evidence)
 
 
