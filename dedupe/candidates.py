@@ -15,7 +15,7 @@ Two sources, united:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO
 
 import numpy as np
@@ -26,7 +26,7 @@ from ._infra.counting import counted_in_place
 from .config import Config
 from .signatures import to_minhash
 
-__all__ = ["anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "lsh_candidates_datasketch", "candidate_pairs"]
+__all__ = ["AnchorFrequency", "anchors_of", "anchor_candidates", "band_keys", "lsh_candidates", "lsh_candidates_datasketch", "candidate_pairs"]
 
 U32 = npt.NDArray[np.uint32]
 Pairs = npt.NDArray[np.int64]  # shape (k, 2), i < j
@@ -37,6 +37,45 @@ def anchors_of(shingles: U32, modulus: int) -> U32:
         return shingles
     selected: U32 = shingles[shingles % np.uint32(modulus) == 0]
     return selected
+
+
+class AnchorFrequency:
+    """Each document's anchors, and for an anchor how many documents of a corpus hold it and on
+    how many days: what the template test reads to tell a formula (wording that recurs, day
+    after day, across many documents) from a copied passage (found only in its copies, of a few
+    days).
+
+    ``anchors(k)`` gives document ``k``'s anchors (numbered as in the pairs), ``spread(values)``
+    the documents and the distinct days (undated documents count as one day) holding each of
+    ``values``, ``documents`` the corpus size."""
+
+    def __init__(
+        self, anchors: Callable[[int], U32], spread: Callable[[U32], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], documents: int,
+    ) -> None:
+        self.anchors, self.spread, self.documents = anchors, spread, documents
+
+    @classmethod
+    def of_sets(cls, values: U32, starts: npt.NDArray[np.int64], days: npt.NDArray[np.int64], config: Config) -> AnchorFrequency:
+        """Of shingle sets stored back to back (``values[starts[k]:starts[k + 1]]``: sorted,
+        distinct), document ``k`` dated on day ``days[k]``."""
+        picked = np.flatnonzero(values % np.uint32(config.anchor_modulus) == 0)
+        owner = np.searchsorted(starts, picked, side="right") - 1
+        day = np.unique(days, return_inverse=True)[1].astype(np.uint64)[owner]
+        held, counts = np.unique(values[picked], return_counts=True)
+        per_day = np.unique((values[picked].astype(np.uint64) << np.uint64(32)) | day)
+        dated = np.unique((per_day >> np.uint64(32)).astype(np.uint32), return_counts=True)[1]
+
+        def anchors(k: int) -> U32:
+            return anchors_of(values[starts[k] : starts[k + 1]], config.anchor_modulus)
+
+        def spread(found: U32) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+            if not len(held):
+                return np.zeros(len(found), np.int64), np.zeros(len(found), np.int64)
+            at = np.minimum(np.searchsorted(held, found), len(held) - 1)
+            hit = held[at] == found
+            return np.where(hit, counts[at], 0).astype(np.int64), np.where(hit, dated[at], 0).astype(np.int64)
+
+        return cls(anchors, spread, len(starts) - 1)
 
 
 def band_keys(signature: npt.NDArray[np.uint32], bands: int, rows: int) -> list[int]:

@@ -109,6 +109,12 @@ class Config:
     """A word in at most this many documents counts as a fact; 0 derives it from the corpus size."""
     template_min_corpus: int = 1000
     """Below this many documents, word rarity is not measured and only the weekday test applies."""
+    formula_min_docs: int = 15
+    formula_min_days: int = 4
+    """A partial pair whose shared anchors are mostly held by ``formula_min_docs`` documents on
+    ``formula_min_days`` days shares a formula (checked from ``template_min_corpus`` documents)..."""
+    formula_min_anchors: int = 3
+    """...when it shares at least this many anchors."""
     # Cleaning
     min_tokens: int = 10
     """Documents with fewer normalized words are skipped as too short."""
@@ -177,6 +183,10 @@ class Config:
         check(self.max_passages >= 0, "max_passages must be >= 0")
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
         check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
+        check(
+            self.formula_min_docs >= 2 and self.formula_min_days >= 1 and self.formula_min_anchors >= 1,
+            "formula_min_docs >= 2, formula_min_days >= 1, formula_min_anchors >= 1",
+        )
         check(
             self.evidence_min_shared >= 1 and self.partial_min_sentences >= 1,
             "evidence_min_shared and partial_min_sentences must be >= 1",

@@ -15,6 +15,8 @@ from dedupe import Config, Report, scan
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "pairs.jsonl"
+AUDIT = ROOT / "fixtures" / "devset" / "audit.jsonl"
+"""A random sample of what a scan reported as reuse, each pair read and labelled blind to its scores."""
 CORPORA = ROOT.parent / "shared" / "corpora"
 FILES = {"saudinewsnet": CORPORA / "saudinewsnet.jsonl.gz", "ant": CORPORA / "ant-multisource.jsonl.gz"}
 LABELS = ("duplicate", "near_duplicate", "partial", "template", "unrelated")
@@ -54,13 +56,36 @@ def score(gold: Iterable[dict[str, Any]], predicted: dict[frozenset[str], str]) 
     return out
 
 
+def audit_precision(audit: Iterable[dict[str, Any]], predicted: dict[frozenset[str], str]) -> dict[str, Any]:
+    """Precision of reported reuse on the audit: of its pairs the scan still reports as reuse,
+    the share read as reuse; and of those read as templates, how many are still reported."""
+    rows = [(g["label"], predicted.get(frozenset((g["a"], g["b"])), "unrelated"), g.get("split", "dev")) for g in audit]
+    out: dict[str, Any] = {}
+    for part in ("dev", "held", "all"):
+        chosen = [(g, p) for g, p, s in rows if part in ("all", s)]
+        reported = [g for g, p in chosen if p in REUSE]
+        templates = [p for g, p in chosen if g == "template"]
+        out[part] = {
+            "sample": len(chosen), "reported": len(reported),
+            "precision": round(sum(g in REUSE for g in reported) / len(reported), 3) if reported else 0.0,
+            "errors": dict(Counter(g for g in reported if g not in REUSE)),
+            "templates_reported": sum(p in REUSE for p in templates), "templates": len(templates),
+        }
+    return out
+
+
 def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
     gold = load_gold()
+    audit = [json.loads(line) for line in AUDIT.read_text(encoding="utf-8").splitlines() if line.strip()] if AUDIT.exists() else []
     predicted: dict[frozenset[str], str] = {}
     for corpus, path in FILES.items():
-        if any(g["corpus"] == corpus for g in gold):
+        if any(g["corpus"] == corpus for g in [*gold, *audit]):
             predicted.update(predictions(scan([path], config, jobs=jobs)))
-    result = {"all": score(gold, predicted)}
+    result: dict[str, Any] = {"all": score(gold, predicted)}
+    for corpus in FILES:
+        sample = [g for g in audit if g["corpus"] == corpus]
+        if sample:
+            result[f"audit_{corpus}"] = audit_precision(sample, predicted)
     for corpus in FILES:
         subset = [g for g in gold if g["corpus"] == corpus]
         if subset:

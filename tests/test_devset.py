@@ -33,3 +33,23 @@ def test_dev_set_scores_hold_their_floors(scores: dict[str, object]) -> None:
     }
     below = {k: (v, floors[k]) for k, v in measured.items() if v < floors[k]}
     assert not below, f"below the floor (measured, floor): {below}"
+
+
+def test_the_random_audit_holds_its_precision_floors(scores: dict[str, object]) -> None:
+    """Precision judged on a random sample of what the scan reported (fixtures/devset/audit.jsonl),
+    on the whole sample and on its held-out part; and a ceiling on the templates still reported."""
+    floors = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+    below: dict[str, tuple[float, float]] = {}
+    above: dict[str, tuple[float, float]] = {}
+    for corpus in ("saudinewsnet", "ant"):
+        audit = scores[f"audit_{corpus}"]
+        assert isinstance(audit, dict)
+        for part, key in (("all", f"audit_precision_{corpus}"), ("held", f"audit_precision_{corpus}_held")):
+            if audit[part]["precision"] < floors[key]:
+                below[key] = (audit[part]["precision"], floors[key])
+        kept = audit["all"]["templates_reported"] / max(1, audit["all"]["templates"])
+        key = f"audit_templates_reported_max_{corpus}"
+        if kept > floors[key]:
+            above[key] = (round(kept, 3), floors[key])
+    assert not below, f"below the floor (measured, floor): {below}"
+    assert not above, f"above the ceiling (measured, ceiling): {above}"

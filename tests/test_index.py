@@ -323,3 +323,34 @@ def test_an_index_whose_tokens_hashed_differently_is_refused(tmp_path: Path) -> 
         db.execute("UPDATE meta SET value = 'abc88eea535ca8fc' WHERE key = 'index_fingerprint'")
     with pytest.raises(IndexIncompatible, match="hashed tokens differently"):
         open_index(f"sqlite:///{path}")
+
+
+def test_every_backend_counts_an_anchors_holders(backend: str, make_url) -> None:  # type: ignore[no-untyped-def]
+    from dedupe.candidates import anchors_of
+    from dedupe.prepare import prepare
+
+    docs = example_docs()
+    config = Config()
+    sets = {d.id: set(anchors_of(prepare(d, config).shingles, config.anchor_modulus).tolist()) for d in docs}
+    anchors = sorted({a for s in sets.values() for a in s})[:300] + [7 * 8 * 1_000_003 % (1 << 32)]
+    with open_index(make_url(backend, "holders")) as ix:
+        index_documents(docs, ix)
+        held = ix.holders(anchors, 2)
+    for anchor, (count, some) in zip(anchors, held):
+        holding = sorted(i for i, s in sets.items() if anchor in s)
+        assert count == len(holding) and some == holding[:2], anchor
+    assert any(count >= 2 for count, _ in held) and held[-1] == (0, [])
+
+
+def test_check_tells_a_formula_from_a_copy_as_a_scan_does(backend: str, make_url) -> None:  # type: ignore[no-untyped-def]
+    from .test_formulas import CONFIG, _receptions
+
+    docs = _receptions(days=8)
+    scanned = {frozenset((p.a, p.b)): p.relation for p in scan_documents(docs, CONFIG).pairs}
+    with open_index(make_url(backend, "formula"), CONFIG) as ix:
+        index_documents(docs[:-1], ix)
+        result = check(docs[-1], ix, Policy(max_matches=100), with_passages=False)
+    assert {m.relation for m in result.matches} == {"template"} and result.verdict == "pass"
+    assert {m.id: m.relation for m in result.matches} == {
+        next(iter(k - {docs[-1].id})): r for k, r in scanned.items() if docs[-1].id in k
+    }

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NO_DATE", "date_keys"]
+__all__ = ["NO_DATE", "date_keys", "day_keys"]
 
 I64 = npt.NDArray[np.int64]
 
@@ -26,3 +26,12 @@ def date_keys(dates: Sequence[datetime | None]) -> I64:
         if d is not None:
             out[k] = ((d if d.tzinfo else d.replace(tzinfo=timezone.utc)) - _EPOCH) // _MICROSECOND
     return out
+
+
+_DAY = 86_400_000_000
+
+
+def day_keys(dates: Sequence[datetime | None]) -> I64:
+    """The calendar day (UTC) of each date, as days since 1970; -1 when undated."""
+    keys = date_keys(dates)
+    return np.where(keys == NO_DATE, -1, keys // _DAY)

@@ -136,6 +136,11 @@ class Index(ABC):
         articles (more make it a stock phrase)."""
 
     @abstractmethod
+    def holders(self, anchors: Sequence[int], limit: int) -> list[tuple[int, list[str]]]:
+        """For each of ``anchors`` (in their order), how many stored articles are filed under it
+        and the ids of at most ``limit`` of them (the smallest)."""
+
+    @abstractmethod
     def ids(self) -> Iterator[str]:
         """Every stored id, in a stable order."""
 

@@ -79,6 +79,10 @@ class MemoryIndex(Index):
                         shared[m] = shared.get(m, 0) + 1
             return by_band, shared
 
+    def holders(self, anchors: Sequence[int], limit: int) -> list[tuple[int, list[str]]]:
+        with self._lock:
+            return [(len(members), sorted(members)[:limit]) for members in (self._anchors.get(h, set()) for h in anchors)]
+
     def ids(self) -> Iterator[str]:
         with self._lock:
             return iter(sorted(self._articles))

@@ -193,6 +193,14 @@ class RedisIndex(Index):
                     shared[name] = shared.get(name, 0) + 1
         return by_band, shared
 
+    def holders(self, anchors: Sequence[int], limit: int) -> list[tuple[int, list[str]]]:
+        if not anchors:
+            return []
+        pipe = self.r.pipeline(transaction=False)
+        for h in anchors:
+            pipe.smembers(self._k("n", h))
+        return [(len(members), sorted(m.decode() for m in members)[:limit]) for members in self._call(pipe.execute)]
+
     def ids(self) -> Iterator[str]:
         return iter(sorted(k.decode() for k in self._call(self.r.hkeys, self._k("hashes"))))
 

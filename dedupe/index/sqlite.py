@@ -231,6 +231,18 @@ class SQLiteIndex(Index):
             names.update(db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return {names[r] for r in by_band if r in names}, {names[r]: n for r, n in shared.items() if r in names}
 
+    def holders(self, anchors: Sequence[int], limit: int) -> list[tuple[int, list[str]]]:
+        db = self._db()
+        found: dict[int, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(anchors))):
+            rows = db.execute(
+                f"SELECT a.hash, r.id FROM anchors a JOIN articles r ON r.rowid = a.article WHERE a.hash IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for h, article_id in rows:
+                found.setdefault(h, []).append(article_id)
+        return [(len(found.get(h, ())), sorted(found.get(h, ()))[:limit]) for h in anchors]
+
     def ids(self) -> Iterator[str]:
         # A snapshot, so a caller may write to the index while it walks the ids.
         rows = self._db().execute("SELECT id FROM articles ORDER BY id").fetchall()

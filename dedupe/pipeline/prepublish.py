@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
-from ..candidates import anchors_of, band_keys
+from ..candidates import AnchorFrequency, anchors_of, band_keys
+from .._infra.dates import day_keys
 from ..config import Config
 from ..errors import DocumentSkipped, NothingToCheck
 from ..facts import NumberFacts
@@ -208,6 +210,7 @@ def check(
         np.array([prepared.weekdays, *(a.weekdays for a in stored)], dtype=np.int64),
         NumberFacts([prepared.numbers, *(a.numbers for a in stored)], size, config), config,
         evidence=evidence_rows(alignments[a.id][0] if a.id in alignments else empty for a in stored),
+        anchors=_index_anchors(index, doc, prepared, stored, size, config),
     )
     found: list[tuple[Match, bool]] = []
     for article, s, code in zip(stored, scores, codes.tolist()):
@@ -234,6 +237,30 @@ def check(
         doc.id, strictest(r.verdict for r in reasons), reasons, tuple(m for m, _ in found), prov,
         prepared.findings, len(candidates), size, {k: round(v, 6) for k, v in timings.items()},
     )
+
+
+_HOLDERS_READ = 200
+"""The holders of an anchor whose dates a check reads (enough to see a formula's days)."""
+
+
+def _index_anchors(index: Index, doc: Document, prepared: Prepared, stored: list[IndexedArticle], size: int, config: Config) -> AnchorFrequency:
+    """The anchors of the checked article (document 0) and the stored ones, and how many articles
+    hold each and on how many days: the index's holders (the days of at most 200 of them) and the
+    checked article itself (unless an earlier version of it is stored), as a scan of the index
+    and the article would count them."""
+    sets = [anchors_of(prepared.shingles, config.anchor_modulus), *(anchors_of(a.shingles, config.anchor_modulus) for a in stored)]
+    new = not index.content_hashes([doc.id])
+    mine = int(day_keys([doc.date])[0])
+
+    def spread(values: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        held = index.holders(values.tolist(), _HOLDERS_READ)
+        ids = sorted({i for _, some in held for i in some})
+        day = dict(zip(ids, day_keys([a.date for a in (index.get_many(ids).get(i) for i in ids) if a is not None]).tolist())) if ids else {}
+        docs = np.array([n + new for n, _ in held], dtype=np.int64)
+        days = np.array([len({day[i] for i in some if i in day} | ({mine} if new else set())) for _, some in held], dtype=np.int64)
+        return docs, days
+
+    return AnchorFrequency(sets.__getitem__, spread, size + new)
 
 
 def _aligned(

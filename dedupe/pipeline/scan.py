@@ -21,11 +21,11 @@ import numpy.typing as npt
 from .._infra import memory
 from .._infra.pairstore import PairStore
 from .._infra.ragged import Ragged
-from .._infra.dates import date_keys
+from .._infra.dates import date_keys, day_keys
 from .._infra.records import RecordFile
 from .. import documents as _documents
 from ..boilerplate import learn_boilerplate, remove_boilerplate
-from ..candidates import anchor_codes_of_sets, lsh_codes, united_codes
+from ..candidates import AnchorFrequency, anchor_codes_of_sets, lsh_codes, united_codes
 from ..clusters import cluster_table
 from ..config import Config
 from ..errors import DocumentSkipped
@@ -236,13 +236,14 @@ def _related(
     links) and, with a ``store``, as pairs with their passages."""
     sizes = corpus.shingles.lengths()
     weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
+    anchors = AnchorFrequency.of_sets(corpus.shingles.values, corpus.shingles.starts, day_keys([d.date for d in corpus.docs]), config)
     kept: list[npt.NDArray[np.int64]] = []
     codes: list[npt.NDArray[np.int8]] = []
     rows: list[npt.NDArray[np.int64]] = []
     for start, stop, found in align_pairs(candidates, corpus.docs, corpus.spool, corpus.shingles, config, progress, jobs):
         i, j = candidates.a[start:stop].astype(np.int64), candidates.b[start:stop].astype(np.int64)
         evidence = evidence_rows(e for e, _ in found)
-        code = relations(candidates.shared[start:stop].astype(np.int64), i, j, sizes, weekdays, facts, config, evidence=evidence)
+        code = relations(candidates.shared[start:stop].astype(np.int64), i, j, sizes, weekdays, facts, config, evidence=evidence, anchors=anchors)
         keep = np.flatnonzero(code >= 0)
         kept.append(keep + start)
         codes.append(code[keep])
@@ -304,6 +305,10 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
         np.array([s.shared], dtype=np.int64), np.zeros(1, np.int64), np.ones(1, np.int64),
         np.array([s.size_a, s.size_b], dtype=np.int64), np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
         evidence=None if evidence is None else evidence_rows([evidence]),
+        anchors=AnchorFrequency.of_sets(
+            np.concatenate([pa.shingles, pb.shingles]), np.array([0, len(pa.shingles), len(pa.shingles) + len(pb.shingles)]),
+            day_keys([a.date, b.date]), config,
+        ),
     )
     return pair_of(a.id, b.id, by_code(int(code[0])).name, s, found if s.shared else [], evidence)
 
