@@ -111,8 +111,9 @@ class Config:
     """Below this many documents, word rarity is not measured and only the weekday test applies."""
     formula_min_docs: int = 15
     formula_min_days: int = 4
-    """A partial pair whose shared anchors are mostly held by ``formula_min_docs`` documents on
-    ``formula_min_days`` days shares a formula (checked from ``template_min_corpus`` documents)..."""
+    """A partial pair of whose shared anchors half or more are held by ``formula_min_docs``
+    documents on ``formula_min_days`` days shares a formula (tested from ``template_min_corpus``
+    documents)..."""
     formula_min_anchors: int = 3
     """...when it shares at least this many anchors."""
     # Cleaning

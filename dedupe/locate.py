@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from .clean import Line, clean
 from .config import Config
-from .models import Document
+from .models import Document, picklable
 from .normalize import token_offsets
 from ._infra import jit
 from .shingles import TokenHasher, shingle_sequence, shingle_size_for
@@ -32,6 +32,7 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Located:
     """A document's hashed tokens located in its raw fields, and its shingle sequence."""
@@ -45,6 +46,7 @@ class Located:
     """Each token's hash (:class:`dedupe.shingles.TokenHasher`), in the same order."""
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Marks:
     """What the raw text says around each located token: which sentence it is in (sentences end

@@ -131,10 +131,30 @@ def diagonal_runs(a: Located, b: Located, shared: U32, compiled: bool | None = N
     return _runs_python(a.shingles, b.shingles, shared, gap_a, gap_b)
 
 
-def merged(diagonals: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The passages of :func:`diagonal_runs`: rows ``(a_first, a_last, b_first, b_last, count)``."""
+def _merged_kernel(d: Any) -> Any:
+    """:func:`merged` as one loop (compiled by numba)."""
+    out = np.empty((len(d), 5), dtype=np.int64)
+    k = -1
+    for r in range(len(d)):
+        if r == 0 or d[r, 5] != d[r - 1, 5]:
+            k += 1
+            out[k, 0] = d[r, 0]
+            out[k, 2] = d[r, 2]
+            out[k, 4] = 0
+        out[k, 1] = d[r, 1]
+        out[k, 3] = d[r, 3]
+        out[k, 4] += d[r, 4]
+    return out[: k + 1]
+
+
+def merged(diagonals: npt.NDArray[np.int64], compiled: bool | None = None) -> npt.NDArray[np.int64]:
+    """The passages of :func:`diagonal_runs`: rows ``(a_first, a_last, b_first, b_last, count)``
+    (``compiled`` as for :func:`diagonal_runs`)."""
     if len(diagonals) == 0:
         return np.empty((0, 5), dtype=np.int64)
+    if jit.loaded() if compiled is None else compiled:
+        found: npt.NDArray[np.int64] = jit.compiled(_merged_kernel)(np.ascontiguousarray(diagonals, dtype=np.int64))
+        return found
     first = np.flatnonzero(np.diff(diagonals[:, 5], prepend=-1))
     last = np.append(first[1:], len(diagonals)) - 1
     counts = np.add.reduceat(diagonals[:, 4], first)
@@ -144,7 +164,7 @@ def merged(diagonals: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 def aligned_runs(a: Located, b: Located, shared: U32, compiled: bool | None = None) -> list[Run]:
     """Aligned runs of shared shingles, merged into passages: (a_first, a_last, b_first, b_last,
     shingle count); see :func:`diagonal_runs`."""
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in merged(diagonal_runs(a, b, shared, compiled)).tolist()]
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in merged(diagonal_runs(a, b, shared, compiled), compiled).tolist()]
 
 
 def _field_span(loc: Located, first_token: int, last_token: int) -> Span:
@@ -190,17 +210,54 @@ def _sentences(covered: npt.NDArray[np.bool_], sentence: npt.NDArray[np.int32]) 
     return int(np.count_nonzero((size >= MIN_SENTENCE) & (inside >= _SENTENCE_COVERED * size)))
 
 
-def _evidence(a: Side, b: Side, runs: npt.NDArray[np.int64]) -> Evidence:
-    la, lb, ma, mb = a.located, b.located, a.marks, b.marks
+def _side_kernel(first: Any, last: Any, count: Any, sentence: Any, quoted: Any, min_sentence: Any, share: Any) -> Any:
+    """What the passages cover of one text, in one pass (compiled by numba): its tokens inside
+    the token ranges ``first[k]..last[k]``, its sentences (of ``min_sentence`` tokens or more)
+    with ``share`` of them inside, and its covered tokens inside quotation marks."""
+    covered = np.zeros(count, dtype=np.bool_)
+    for r in range(len(first)):
+        for t in range(first[r], min(last[r] + 1, count)):
+            covered[t] = True
+    n_sentences = sentence[count - 1] + 1 if count else 0
+    size = np.zeros(n_sentences, dtype=np.int64)
+    inside = np.zeros(n_sentences, dtype=np.int64)
+    tokens = 0
+    in_quotes = 0
+    for t in range(count):
+        size[sentence[t]] += 1
+        if covered[t]:
+            inside[sentence[t]] += 1
+            tokens += 1
+            if quoted[t]:
+                in_quotes += 1
+    sentences = 0
+    for k in range(n_sentences):
+        if size[k] >= min_sentence and inside[k] >= share * size[k]:
+            sentences += 1
+    return tokens, sentences, in_quotes
+
+
+def _side(loc: Located, m: Marks, first: npt.NDArray[np.int64], last: npt.NDArray[np.int64], compiled: bool) -> tuple[int, int, int]:
+    count = len(loc.starts)
+    if compiled:
+        tokens, sentences, in_quotes = jit.compiled(_side_kernel)(
+            np.ascontiguousarray(first), np.ascontiguousarray(last), np.int64(count), m.sentence, m.quoted,
+            np.int64(MIN_SENTENCE), np.float64(_SENTENCE_COVERED),
+        )
+        return int(tokens), int(sentences), int(in_quotes)
+    covered = _covered(count, np.stack([first, last], axis=1))
+    return int(covered.sum()), _sentences(covered, m.sentence), int((covered & m.quoted).sum())
+
+
+def _evidence(a: Side, b: Side, runs: npt.NDArray[np.int64], compiled: bool | None = None) -> Evidence:
+    la, lb = a.located, b.located
     ta, tb = len(la.starts), len(lb.starts)
     if len(runs) == 0:
         return Evidence(ta, tb, 0, 0, 0, 0, 0, 0)
-    ca = _covered(ta, np.stack([runs[:, 0], runs[:, 1] + la.n - 1], axis=1))
-    cb = _covered(tb, np.stack([runs[:, 2], runs[:, 3] + lb.n - 1], axis=1))
-    return Evidence(
-        ta, tb, int(ca.sum()), int(cb.sum()), _sentences(ca, ma.sentence), _sentences(cb, mb.sentence),
-        int((ca & ma.quoted).sum()), int((cb & mb.quoted).sum()),
-    )
+    use = jit.loaded() if compiled is None else compiled
+    ca, sa, qa = _side(la, a.marks, runs[:, 0], runs[:, 1] + la.n - 1, use)
+    cb, sb, qb = _side(lb, b.marks, runs[:, 2], runs[:, 3] + lb.n - 1, use)
+    return Evidence(ta, tb, ca, cb, sa, sb, qa, qb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +281,11 @@ def align(
     (:class:`~dedupe.models.Evidence`) and, with ``with_passages``, the ``max_passages`` longest
     of them as raw spans in both texts."""
     la, lb = a.located, b.located
-    runs = merged(diagonal_runs(la, lb, shared, compiled)) if len(shared) else np.empty((0, 5), dtype=np.int64)
+    runs = merged(diagonal_runs(la, lb, shared, compiled), compiled) if len(shared) else np.empty((0, 5), dtype=np.int64)
     # A one-shingle run is chance unless the texts share almost nothing else.
     runs = runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
     found = _passages_of(a.doc, la, b.doc, lb, runs, config.max_passages) if with_passages and config.max_passages else []
-    return _evidence(a, b, runs), found
+    return _evidence(a, b, runs, compiled), found
 
 
 def passages(

@@ -29,7 +29,7 @@ from .config import Config
 from .errors import DocumentSkipped
 from .facts import weekday_mask_of_hashes
 from .locate import Located, locate_lines
-from .models import Document, Finding, Provenance
+from .models import Document, Finding, Provenance, picklable
 from .normalize import token_offsets, tokenize
 from .citations import extract
 from .registry import Registry
@@ -44,6 +44,7 @@ _BATCH = 256
 """Documents handed to a worker at a time."""
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """What a scan keeps of one document after cleaning and shingling (small enough to send

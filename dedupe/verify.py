@@ -214,18 +214,26 @@ def _from_passages(codes: npt.NDArray[np.int8], shared: I64, evidence: I64, conf
 
 
 def _mark_formulas(codes: npt.NDArray[np.int8], partial: I64, i: I64, j: I64, anchors: AnchorFrequency, config: Config) -> None:
-    """Set the relation of the partial pairs ``partial`` whose shared wording is a formula: at
-    least ``formula_min_anchors`` shared anchors, most of them held by ``formula_min_docs``
-    documents or more on ``formula_min_days`` days or more (another day's bulletin, a cable to
-    another country: the formula recurs day after day, a copied passage lives in its copies of a
-    few days)."""
-    for k in partial.tolist():
-        common = np.intersect1d(anchors.anchors(int(i[k])), anchors.anchors(int(j[k])), assume_unique=True)
-        if len(common) < config.formula_min_anchors:
-            continue
-        docs, days = anchors.spread(common)
-        if np.median(docs) >= config.formula_min_docs and np.median(days) >= config.formula_min_days:
-            codes[k] = _TEMPLATE
+    """Set the relation of the partial pairs ``partial`` whose shared wording is a formula: of at
+    least ``formula_min_anchors`` shared anchors, half or more held by ``formula_min_docs``
+    documents on ``formula_min_days`` days (another day's bulletin, a cable to another country:
+    the formula recurs day after day, a copied passage lives in its copies of a few days)."""
+    if not len(partial):
+        return
+    own: dict[int, U32] = {}
+    for d in np.unique(np.concatenate([i[partial], j[partial]])).tolist():
+        own[d] = anchors.anchors(d)
+    common = [np.intersect1d(own[a], own[b], assume_unique=True) for a, b in zip(i[partial].tolist(), j[partial].tolist())]
+    counts = np.fromiter((len(c) for c in common), dtype=np.int64, count=len(common))
+    enough = np.flatnonzero(counts >= config.formula_min_anchors)
+    if not len(enough):
+        return
+    # One lookup for all the pairs' anchors (a check asks its index once).
+    docs, days = anchors.spread(np.concatenate([common[k] for k in enough.tolist()]))
+    recurring = ((docs >= config.formula_min_docs) & (days >= config.formula_min_days)).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts[enough])[:-1]])
+    formula = 2 * np.add.reduceat(recurring, starts) >= counts[enough]
+    codes[partial[enough[formula]]] = _TEMPLATE
 
 
 def relations(

@@ -72,3 +72,31 @@ def test_passages_are_exact_raw_spans_in_both_texts() -> None:
     for p in found:
         assert a.text[p.a.start : p.a.end] == p.a_text and b.text[p.b.start : p.b.end] == p.b_text
     assert max(len(p.a_text) for p in found) > len(lines[2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5))
+def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
+    # Random passages over texts of random sentences and quotations: the one-pass kernel counts
+    # covered tokens, shared sentences and quoted tokens as the numpy code does.
+    if not jit.available():
+        pytest.skip("numba is not installed: the compiled evidence is not built")
+    from dedupe.locate import Marks
+    from dedupe.passages import Side, _evidence
+
+    rng = np.random.default_rng(seed)
+
+    def side(count: int) -> Side:
+        loc = Located(np.zeros(count, np.int32), np.zeros(count, np.int32), np.zeros(count, np.bool_), np.zeros(max(0, count - n + 1), np.uint32), n, np.zeros(count, np.uint64))
+        marks = Marks(np.cumsum(rng.random(count) < 0.1).astype(np.int32), rng.random(count) < 0.3, np.zeros(count, np.bool_))
+        return Side(Document("x", "x"), loc, marks)
+
+    a, b = side(int(rng.integers(1, 120))), side(int(rng.integers(1, 120)))
+    k = int(rng.integers(0, 6))
+    runs = np.zeros((k, 5), np.int64)
+    for r in range(k):
+        for count, col in ((len(a.located.starts), 0), (len(b.located.starts), 2)):
+            start = int(rng.integers(0, count))
+            runs[r, col], runs[r, col + 1] = start, min(count - 1, start + int(rng.integers(0, 30)))
+        runs[r, 4] = 2
+    assert _evidence(a, b, runs, compiled=True) == _evidence(a, b, runs, compiled=False)
