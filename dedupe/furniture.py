@@ -26,7 +26,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ._infra.dates import NO_DATE
 from ._infra.ragged import Ragged
 from ._infra.records import RecordFile
 from .config import Config
@@ -36,7 +35,6 @@ from .prepare import decode_record
 __all__ = ["furniture_lines", "remove_furniture"]
 
 I64 = npt.NDArray[np.int64]
-_DAY = 86_400_000_000  # microseconds
 
 
 def _echoes(group: I64, day: I64, doc: I64, window: int) -> list[frozenset[int]]:
@@ -58,12 +56,12 @@ def _echoes(group: I64, day: I64, doc: I64, window: int) -> list[frozenset[int]]
 
 
 def furniture_lines(
-    outlets: Sequence[str], when: I64, keys: Ragged, tokens: Ragged, token_counts: Sequence[int], config: Config,
+    outlets: Sequence[str], days: I64, keys: Ragged, tokens: Ragged, token_counts: Sequence[int], config: Config,
 ) -> dict[int, list[int]]:
     """The furniture lines of each document that has any, as indices into its keyed lines.
 
-    ``outlets[k]`` and ``when[k]`` (:func:`dedupe._infra.dates.date_keys`) are document k's outlet and
-    date, ``keys[k]`` its line keys, ``tokens[k]`` its keyed lines' token ranges (three values a
+    ``outlets[k]`` and ``days[k]`` (:func:`dedupe._infra.dates.day_keys`: -1 undated) are document
+    k's outlet and day, ``keys[k]`` its line keys, ``tokens[k]`` its keyed lines' token ranges (three values a
     line: first token, the token after the last, whether it is the first text line) and
     ``token_counts[k]`` its hashed tokens."""
     lengths = keys.lengths()
@@ -74,7 +72,7 @@ def furniture_lines(
     spans = tokens.values.reshape(-1, 3)
     outlet_ids: dict[str, int] = {}
     outlet = np.array([outlet_ids.setdefault(o.casefold(), len(outlet_ids)) if o.strip() else -1 for o in outlets], dtype=np.int64)
-    day = np.where(when == NO_DATE, -1, when // _DAY)[doc]
+    day = days[doc]
     key = keys.values.astype(np.uint64)
     line_outlet = outlet[doc]
     # Lines without an outlet learn nothing: pooling sources would make a copied story look like furniture.

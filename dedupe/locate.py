@@ -13,8 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -111,13 +111,14 @@ def _marks_kernel(codes: Any, table: Any, starts: Any, ends: Any, boundary: Any,
             numeric[t - 1] = True
 
 
-def marks(doc: Document, loc: Located) -> Marks:
-    """The :class:`Marks` of the tokens ``loc`` located in ``doc``."""
+def marks(doc: Document, loc: Located, compiled: bool | None = None) -> Marks:
+    """The :class:`Marks` of the tokens ``loc`` located in ``doc`` (``compiled``: the numba
+    kernel; by default when it pays, as :func:`dedupe._infra.jit.when_it_pays` decides)."""
     count = len(loc.starts)
     boundary = np.zeros(count, dtype=np.bool_)
     quoted = np.zeros(count, dtype=np.bool_)
     numeric = np.zeros(count, dtype=np.bool_)
-    kernel = jit.compiled(_marks_kernel) or _marks_kernel
+    kernel = jit.when_it_pays(_marks_kernel, len(doc.text) + len(doc.title), compiled) or _marks_kernel
     for is_title, raw in ((True, doc.title), (False, doc.text)):
         where = np.flatnonzero(loc.in_title == is_title)
         if len(where) == 0:

@@ -5,8 +5,7 @@ are consecutive in both documents, merged into passages across small gaps (one c
 breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits inside one passage).
 :func:`align` turns them into the pair's :class:`~dedupe.models.Evidence` — how much of each
 text and how many of its sentences the passages cover, how much of them stands in quotation
-marks, what facts fill the places between passages — from which :mod:`dedupe.verify` decides
-the relation, and into the longest ``max_passages`` :class:`~dedupe.models.Passage` objects,
+marks — from which :mod:`dedupe.verify` decides the relation, and into the longest ``max_passages`` :class:`~dedupe.models.Passage` objects,
 located in both raw texts through :mod:`dedupe.locate`. The alignment loop is written once in
 plain Python (:func:`_runs_kernel`) and compiled by numba when installed; :func:`_runs_python`
 is the dictionary-based reference it is tested against.
@@ -274,6 +273,13 @@ class Side:
         return cls(doc, located, marks(doc, located))
 
 
+def _kept_runs(la: Located, lb: Located, shared: U32, compiled: bool | None) -> npt.NDArray[np.int64]:
+    """The passages of two located documents (:func:`merged` runs) that count."""
+    runs = merged(diagonal_runs(la, lb, shared, compiled), compiled) if len(shared) else np.empty((0, 5), dtype=np.int64)
+    # A one-shingle run is chance unless the texts share almost nothing else.
+    return runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
+
+
 def align(
     a: Side, b: Side, shared: U32, config: Config, *, with_passages: bool = True, compiled: bool | None = None,
 ) -> tuple[Evidence, list[Passage]]:
@@ -281,9 +287,7 @@ def align(
     (:class:`~dedupe.models.Evidence`) and, with ``with_passages``, the ``max_passages`` longest
     of them as raw spans in both texts."""
     la, lb = a.located, b.located
-    runs = merged(diagonal_runs(la, lb, shared, compiled), compiled) if len(shared) else np.empty((0, 5), dtype=np.int64)
-    # A one-shingle run is chance unless the texts share almost nothing else.
-    runs = runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
+    runs = _kept_runs(la, lb, shared, compiled)
     found = _passages_of(a.doc, la, b.doc, lb, runs, config.max_passages) if with_passages and config.max_passages else []
     return _evidence(a, b, runs, compiled), found
 
@@ -297,9 +301,7 @@ def passages(
     if len(shared) == 0:
         return []
     la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
-    runs = merged(diagonal_runs(la, lb, shared, compiled))
-    runs = runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
-    return _passages_of(a, la, b, lb, runs, config.max_passages)
+    return _passages_of(a, la, b, lb, _kept_runs(la, lb, shared, compiled), config.max_passages)
 
 
 # ---------------------------------------------------------------------------------- the scan's stage

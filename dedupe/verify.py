@@ -262,17 +262,10 @@ def relations(
     return codes
 
 
-def relation_of(
-    shared: int, sizes: tuple[int, int], weekdays: tuple[int, int], facts: FactSource, config: Config,
-    evidence: Evidence | None = None,
-) -> Relation:
-    """:func:`relations` of one pair (documents 0 and 1 of ``facts``)."""
+def relation_of(shared: int, sizes: tuple[int, int], weekdays: tuple[int, int], facts: FactSource, config: Config) -> Relation:
+    """:func:`relations` of one pair (documents 0 and 1 of ``facts``), from its overlap alone."""
     n = np.array([shared], dtype=np.int64)
-    rows = None if evidence is None else evidence_rows([evidence])
-    code = relations(
-        n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array(sizes, np.int64), np.array(weekdays, np.int64), facts, config,
-        evidence=rows,
-    )
+    code = relations(n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array(sizes, np.int64), np.array(weekdays, np.int64), facts, config)
     return by_code(int(code[0])).name
 
 

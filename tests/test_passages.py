@@ -100,3 +100,23 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
             runs[r, col], runs[r, col + 1] = start, min(count - 1, start + int(rng.integers(0, 30)))
         runs[r, 4] = 2
     assert _evidence(a, b, runs, compiled=True) == _evidence(a, b, runs, compiled=False)
+
+
+def test_compiled_marks_equal_the_python_pass() -> None:
+    # Sentences, quotation marks (nested, straight, unbalanced) and digits of real text: the
+    # numba kernel marks every token as the plain-Python pass does.
+    if not jit.available():
+        pytest.skip("numba is not installed: the compiled marks are not built")
+    from dedupe.documents import iter_documents
+    from dedupe.locate import marks
+
+    from .conftest import EXAMPLE
+
+    config, hasher = Config(), TokenHasher()
+    docs = list(iter_documents([EXAMPLE]))
+    docs.append(Document("q", 'قال «إن «حزب الله» لن» يسمح. وقال "نعم" ثم "لا\nسطر ٣٤ و12» بلا فتح «'))
+    for doc in docs:
+        loc = locate(doc, config, hasher)
+        fast, slow = marks(doc, loc, compiled=True), marks(doc, loc, compiled=False)
+        assert all(np.array_equal(getattr(fast, f), getattr(slow, f)) for f in ("sentence", "quoted", "numeric")), doc.id
+    assert marks(docs[-1], locate(docs[-1], config, hasher)).quoted.any()

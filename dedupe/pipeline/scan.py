@@ -21,7 +21,7 @@ import numpy.typing as npt
 from .._infra import memory
 from .._infra.pairstore import PairStore
 from .._infra.ragged import Ragged
-from .._infra.dates import date_keys, day_keys
+from .._infra.dates import day_keys
 from .._infra.records import RecordFile
 from .. import documents as _documents
 from ..boilerplate import learn_boilerplate, remove_boilerplate
@@ -145,10 +145,8 @@ def scan_documents(
         timings["headlines"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        found = furniture_lines(
-            [d.outlet for d in corpus.docs], date_keys([d.date for d in corpus.docs]), corpus.line_keys, corpus.line_tokens,
-            corpus.tokens, config,
-        )
+        days = day_keys([d.date for d in corpus.docs])
+        found = furniture_lines([d.outlet for d in corpus.docs], days, corpus.line_keys, corpus.line_tokens, corpus.tokens, config)
         remove_furniture(found, corpus.shingles, corpus.line_tokens, corpus.spool, corpus.findings)
         corpus.line_keys = corpus.line_tokens = Ragged(np.uint64)  # not needed past this point
         timings["furniture"] = time.perf_counter() - clock
@@ -186,7 +184,7 @@ def scan_documents(
         keys = OriginKeys.of(corpus.docs, corpus.provenance, registry)
         facts = CorpusFacts(corpus.facts.read, len(corpus.facts), corpus.document_frequency, config)
         store = PairStore() if config.max_passages else None
-        verified = _related(candidates, corpus, facts, config, progress, jobs, store, keys.rank)
+        verified = _related(candidates, corpus, days, facts, config, progress, jobs, store, keys.rank)
         del candidates, facts
         pairs: PairStore | ColumnPairs
         if store is not None:
@@ -228,15 +226,16 @@ def scan_documents(
 
 
 def _related(
-    candidates: PairColumns, corpus: _Corpus, facts: CorpusFacts, config: Config, progress: Progress, jobs: int,
-    store: PairStore | None, rank: npt.NDArray[np.int64],
+    candidates: PairColumns, corpus: _Corpus, days: npt.NDArray[np.int64], facts: CorpusFacts, config: Config,
+    progress: Progress, jobs: int, store: PairStore | None, rank: npt.NDArray[np.int64],
 ) -> PairColumns:
     """Align the candidates, decide each one's relation from its overlap and its passages
-    (:func:`dedupe.verify.relations`), and keep the related pairs: as columns (for clusters and
-    links) and, with a ``store``, as pairs with their passages."""
+    (:func:`dedupe.verify.relations`; ``days``: each document's day, for the formula test), and
+    keep the related pairs: as columns (for clusters and links) and, with a ``store``, as pairs
+    with their passages."""
     sizes = corpus.shingles.lengths()
     weekdays = np.asarray(corpus.weekdays, dtype=np.int64)
-    anchors = AnchorFrequency.of_sets(corpus.shingles.values, corpus.shingles.starts, day_keys([d.date for d in corpus.docs]), config)
+    anchors = AnchorFrequency.of_sets(corpus.shingles.values, corpus.shingles.starts, days, config)
     kept: list[npt.NDArray[np.int64]] = []
     codes: list[npt.NDArray[np.int8]] = []
     rows: list[npt.NDArray[np.int64]] = []
@@ -297,13 +296,13 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
     assert pa.located is not None and pb.located is not None
     s = score(pa.shingles, pb.shingles)
     shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
-    n, size_a, size_b = np.array([s.shared]), np.array([s.size_a]), np.array([s.size_b])
+    n, size_a, size_b = (np.array([v], dtype=np.int64) for v in (s.shared, s.size_a, s.size_b))
     aligned = bool(worth_aligning(n, size_a, size_b, relation_codes(n, size_a, size_b, config), config)[0])  # as a scan does
     facts = CorpusFacts.of([pa.vocab, pb.vocab], [pa.numbers, pb.numbers], config)
     evidence, found = align(Side.of(a, pa.located), Side.of(b, pb.located), shared, config) if aligned else (None, [])
     code = relations(
-        np.array([s.shared], dtype=np.int64), np.zeros(1, np.int64), np.ones(1, np.int64),
-        np.array([s.size_a, s.size_b], dtype=np.int64), np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
+        n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array([s.size_a, s.size_b], dtype=np.int64),
+        np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
         evidence=None if evidence is None else evidence_rows([evidence]),
         anchors=AnchorFrequency.of_sets(
             np.concatenate([pa.shingles, pb.shingles]), np.array([0, len(pa.shingles), len(pa.shingles) + len(pb.shingles)]),
