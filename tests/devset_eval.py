@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "pairs.jsonl"
 AUDIT = ROOT / "fixtures" / "devset" / "audit.jsonl"
 """A random sample of what a scan reported as reuse, each pair read and labelled blind to its scores."""
+SAME_STORY = ROOT / "fixtures" / "devset" / "same_story.jsonl"
+"""Same-day pairs of two outlets on one story (chosen without the tool), read blind: what a scan misses."""
 CORPORA = ROOT.parent / "shared" / "corpora"
 FILES = {"saudinewsnet": CORPORA / "saudinewsnet.jsonl.gz", "ant": CORPORA / "ant-multisource.jsonl.gz"}
 LABELS = ("duplicate", "near_duplicate", "partial", "template", "unrelated")
@@ -74,18 +76,38 @@ def audit_precision(audit: Iterable[dict[str, Any]], predicted: dict[frozenset[s
     return out
 
 
+def reuse_recall(sample: Iterable[dict[str, Any]], predicted: dict[frozenset[str], str]) -> dict[str, Any]:
+    """Of the sample's pairs read as each reuse relation, the share the scan reports as reuse (of
+    any strength), per corpus and split (``all``: both corpora)."""
+    rows = [(g["corpus"], g.get("split", "dev"), g["label"], predicted.get(frozenset((g["a"], g["b"])), "unrelated")) for g in sample]
+    out: dict[str, Any] = {}
+    for corpus in ("all", *FILES):
+        for part in ("dev", "held", "all"):
+            for label in ("near_duplicate", "partial"):
+                chosen = [p for c, s, g, p in rows if corpus in ("all", c) and part in ("all", s) and g == label]
+                found = sum(p in REUSE for p in chosen)
+                out[f"{corpus}/{part}/{label}"] = {"pairs": len(chosen), "found": found, "recall": round(found / len(chosen), 3) if chosen else 0.0}
+    return out
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] if path.exists() else []
+
+
 def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
     gold = load_gold()
-    audit = [json.loads(line) for line in AUDIT.read_text(encoding="utf-8").splitlines() if line.strip()] if AUDIT.exists() else []
+    audit, same_story = _lines(AUDIT), _lines(SAME_STORY)
     predicted: dict[frozenset[str], str] = {}
     for corpus, path in FILES.items():
-        if any(g["corpus"] == corpus for g in [*gold, *audit]):
+        if any(g["corpus"] == corpus for g in [*gold, *audit, *same_story]):
             predicted.update(predictions(scan([path], config, jobs=jobs)))
     result: dict[str, Any] = {"all": score(gold, predicted)}
     for corpus in FILES:
         sample = [g for g in audit if g["corpus"] == corpus]
         if sample:
             result[f"audit_{corpus}"] = audit_precision(sample, predicted)
+    if same_story:
+        result["same_story"] = reuse_recall(same_story, predicted)
     for corpus in FILES:
         subset = [g for g in gold if g["corpus"] == corpus]
         if subset:

@@ -53,3 +53,19 @@ def test_the_random_audit_holds_its_precision_floors(scores: dict[str, object]) 
             above[key] = (round(kept, 3), floors[key])
     assert not below, f"below the floor (measured, floor): {below}"
     assert not above, f"above the ceiling (measured, ceiling): {above}"
+
+
+def test_same_story_pairs_hold_their_recall_floors(scores: dict[str, object]) -> None:
+    """Recall judged on pairs chosen without the tool (fixtures/devset/same_story.jsonl: same-day
+    stories of two outlets, Jaccard below 0.3, read blind): of those read as partial or
+    near-duplicate copies, the share the scan reports as reuse, on the whole set and its held-out part."""
+    floors = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+    found = scores["same_story"]
+    assert isinstance(found, dict)
+    below = {}
+    for label in ("partial", "near_duplicate"):
+        for part, key in (("all", f"same_story_{label}_recall"), ("held", f"same_story_{label}_recall_held")):
+            measured = found[f"all/{part}/{label}"]["recall"]
+            if measured < floors[key]:
+                below[key] = (measured, floors[key])
+    assert not below, f"below the floor (measured, floor): {below}"
