@@ -116,6 +116,10 @@ class Config:
     documents)..."""
     formula_min_anchors: int = 3
     """...when it shares at least this many anchors."""
+    template_slot_changes: int = 1
+    """A near-duplicate or partial pair whose aligned wording changes at least this many numbers or
+    places (:mod:`dedupe.slots`), and more of them than its passages keep, shares a formula (0: no
+    such test)."""
     # Cleaning
     min_tokens: int = 10
     """Documents with fewer normalized words are skipped as too short."""
@@ -184,6 +188,7 @@ class Config:
         check(self.max_passages >= 0, "max_passages must be >= 0")
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
         check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
+        check(self.template_slot_changes >= 0, "template_slot_changes must be >= 0")
         check(
             self.formula_min_docs >= 2 and self.formula_min_days >= 1 and self.formula_min_anchors >= 1,
             "formula_min_docs >= 2, formula_min_days >= 1, formula_min_anchors >= 1",

@@ -10,7 +10,8 @@ its lines are echoed by different articles (teasers rotate: each line is echoed 
 articles) and one of them by at least ``furniture_min_echoes``; the article's own lead never is. A
 background paragraph an outlet reuses across its updates of one story is echoed by the same few
 updates line after line, and stays reuse. An article that would lose more than
-``furniture_max_share`` of its tokens keeps them. Corpus-wide outlet boilerplate
+``furniture_max_share`` of its tokens keeps them (:func:`teaser_block`: the one decision, which a
+check makes against its index's lines, :mod:`dedupe.pipeline.prepublish`). Corpus-wide outlet boilerplate
 (:mod:`dedupe.boilerplate`) catches what recurs over the whole corpus; this catches what lives only
 a few days.
 
@@ -21,7 +22,7 @@ records a ``page_furniture`` finding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -29,12 +30,14 @@ import numpy.typing as npt
 from ._infra.ragged import Ragged
 from ._infra.records import RecordFile
 from .config import Config
+from .locate import Located
 from .models import Finding, Span
 from .prepare import decode_record
 
-__all__ = ["furniture_lines", "remove_furniture"]
+__all__ = ["furniture_finding", "furniture_lines", "furniture_shingles", "remove_furniture", "teaser_block"]
 
 I64 = npt.NDArray[np.int64]
+U32 = npt.NDArray[np.uint32]
 
 
 def _echoes(group: I64, day: I64, doc: I64, window: int) -> list[frozenset[int]]:
@@ -88,23 +91,53 @@ def furniture_lines(
     starts = keys.starts
     for k in np.unique(doc[[i for i, e in enumerate(echoes) if e]]).tolist():
         lo, hi = int(starts[k]), int(starts[k + 1])
-        first = spans[lo:hi, 2] == 1
-        # The article posted again (another section) echoes its opening lines: not a teaser of it.
-        reposts = echoes[lo] & echoes[lo + 1] if hi - lo >= 2 else echoes[lo]
-        mine = [e - reposts for e in echoes[lo:hi]]
-        run = 0
-        while run < hi - lo and mine[hi - lo - 1 - run] and not first[hi - lo - 1 - run]:
-            run += 1
-        block = mine[hi - lo - run :]
-        if run < 2 or max(len(e) for e in block) < config.furniture_min_echoes:
-            continue
-        if len(frozenset().union(*block)) == len(frozenset.intersection(*block)):
-            continue  # the same articles echo every line: one story's paragraphs, not teasers
-        lost = int((spans[hi - run : hi, 1] - spans[hi - run : hi, 0]).sum())
-        if lost > config.furniture_max_share * token_counts[k]:
-            continue
-        found[k] = list(range(hi - lo - run, hi - lo))
+        block = teaser_block(echoes[lo:hi], spans[lo:hi], token_counts[k], config)
+        if block:
+            found[k] = block
     return found
+
+
+def teaser_block(echoes: Sequence[frozenset[Hashable]], spans: npt.NDArray[np.integer], tokens: int, config: Config) -> list[int]:
+    """The lines of one document that are its teaser block (indices into its keyed lines), or none:
+    ``echoes[i]`` are the other articles of its outlet, of those days, holding its line ``i``;
+    ``spans`` its keyed lines' token ranges (:func:`furniture_lines`) and ``tokens`` its hashed
+    tokens. The one decision of a scan (:func:`furniture_lines`) and of a check against an index."""
+    n = len(echoes)
+    if n == 0:
+        return []
+    first = spans[:, 2] == 1
+    # The article posted again (another section) echoes its opening lines: not a teaser of it.
+    reposts = echoes[0] & echoes[1] if n >= 2 else echoes[0]
+    mine = [e - reposts for e in echoes]
+    run = 0
+    while run < n and mine[n - 1 - run] and not first[n - 1 - run]:
+        run += 1
+    block = mine[n - run :]
+    if run < 2 or max(len(e) for e in block) < config.furniture_min_echoes:
+        return []
+    if len(frozenset().union(*block)) == len(frozenset.intersection(*block)):
+        return []  # the same articles echo every line: one story's paragraphs, not teasers
+    lost = int((spans[n - run :, 1] - spans[n - run :, 0]).sum())
+    if lost > config.furniture_max_share * tokens:
+        return []
+    return list(range(n - run, n))
+
+
+def furniture_shingles(located: Located, spans: npt.NDArray[np.integer]) -> tuple[U32, tuple[Span, ...]]:
+    """The shingles that only the lines ``spans`` (token ranges, as in :func:`furniture_lines`) of
+    a located document hold, and the lines' spans in its raw text."""
+    inside = np.zeros(len(located.shingles), dtype=np.bool_)
+    for t0, t1, _ in spans.tolist():
+        inside[t0 : max(t0, t1 - located.n + 1)] = True  # shingles wholly inside the line
+    removed = np.setdiff1d(located.shingles[inside], located.shingles[~inside])
+    where = tuple(Span("text", int(located.starts[t0]), int(located.ends[t1 - 1])) for t0, t1, _ in spans.tolist())
+    return removed, where
+
+
+def furniture_finding(lines: int, where: tuple[Span, ...]) -> Finding:
+    return Finding(
+        "page_furniture", f"{lines} lines of page furniture not hashed (recurring in the outlet's articles of those days)", lines, where,
+    )
 
 
 def remove_furniture(
@@ -119,16 +152,8 @@ def remove_furniture(
     for k, lines in found.items():
         _, _, located = decode_record(spool.read(k))
         assert located is not None, "a scan spools where each token sits"
-        spans = tokens[k].reshape(-1, 3)[lines]
-        inside = np.zeros(len(located.shingles), dtype=np.bool_)
-        for t0, t1, _ in spans.tolist():
-            inside[t0 : max(t0, t1 - located.n + 1)] = True  # shingles wholly inside the line
-        removed = np.setdiff1d(located.shingles[inside], located.shingles[~inside])
+        removed, where = furniture_shingles(located, tokens[k].reshape(-1, 3)[lines])
         lo, hi = int(starts[k]), int(starts[k + 1])
         keep[lo:hi] = ~np.isin(values[lo:hi], removed)
-        where = tuple(Span("text", int(located.starts[t0]), int(located.ends[t1 - 1])) for t0, t1, _ in spans.tolist())
-        findings[k].append(Finding(
-            "page_furniture", f"{len(lines)} lines of page furniture not hashed (recurring in the outlet's articles of those days)",
-            len(lines), where,
-        ))
+        findings[k].append(furniture_finding(len(lines), where))
     shingles.keep(keep)

@@ -160,6 +160,10 @@ class Evidence:
     quoted_a: int
     quoted_b: int
     """Covered tokens inside quotation marks."""
+    slot_changes: int
+    """Edits of the aligned wording that change a number or a place (:mod:`dedupe.slots`)."""
+    slots_kept: int
+    """Distinct numbers and places inside the shared passages."""
 
     @property
     def shorter_coverage(self) -> float:

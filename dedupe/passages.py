@@ -5,7 +5,7 @@ are consecutive in both documents, merged into passages across small gaps (one c
 breaks ``n`` shingles, so gaps up to ``2n`` in both documents are edits inside one passage).
 :func:`align` turns them into the pair's :class:`~dedupe.models.Evidence` — how much of each
 text and how many of its sentences the passages cover, how much of them stands in quotation
-marks — from which :mod:`dedupe.verify` decides the relation, and into the longest ``max_passages`` :class:`~dedupe.models.Passage` objects,
+marks, which numbers and places the edits between them change (:mod:`dedupe.slots`) — from which :mod:`dedupe.verify` decides the relation, and into the longest ``max_passages`` :class:`~dedupe.models.Passage` objects,
 located in both raw texts through :mod:`dedupe.locate`. The alignment loop is written once in
 plain Python (:func:`_runs_kernel`) and compiled by numba when installed; :func:`_runs_python`
 is the dictionary-based reference it is tested against.
@@ -32,11 +32,13 @@ from .locate import Located, Marks, locate, marks
 from .models import Document, Evidence, Passage, Span
 from .prepare import decode_record, worker_hasher
 from .shingles import TokenHasher
+from .slots import slot_ids, slot_changes
 from .pairs import PairColumns
 
 __all__ = ["Side", "align", "align_pairs", "aligned_runs", "diagonal_runs", "merged", "passages"]
 
 U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
 Run = tuple[int, int, int, int, int]
 Progress = Callable[[str, int, int | None], None]
 
@@ -248,36 +250,45 @@ def _side(loc: Located, m: Marks, first: npt.NDArray[np.int64], last: npt.NDArra
     return int(covered.sum()), _sentences(covered, m.sentence), int((covered & m.quoted).sum())
 
 
-def _evidence(a: Side, b: Side, runs: npt.NDArray[np.int64], compiled: bool | None = None) -> Evidence:
+def _evidence(
+    a: Side, b: Side, diagonal: npt.NDArray[np.int64], runs: npt.NDArray[np.int64], compiled: bool | None = None,
+) -> Evidence:
     la, lb = a.located, b.located
     ta, tb = len(la.starts), len(lb.starts)
     if len(runs) == 0:
-        return Evidence(ta, tb, 0, 0, 0, 0, 0, 0)
+        return Evidence(ta, tb, 0, 0, 0, 0, 0, 0, 0, 0)
     use = jit.loaded() if compiled is None else compiled
     ca, sa, qa = _side(la, a.marks, runs[:, 0], runs[:, 1] + la.n - 1, use)
     cb, sb, qb = _side(lb, b.marks, runs[:, 2], runs[:, 3] + lb.n - 1, use)
-    return Evidence(ta, tb, ca, cb, sa, sb, qa, qb)
+    changed, kept = slot_changes(diagonal, la, a.slots, lb, b.slots, use)
+    return Evidence(ta, tb, ca, cb, sa, sb, qa, qb, changed, kept)
 
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One document as the alignment reads it: raw text, located tokens and their marks (computed
-    once a document, however many pairs it is in)."""
+    """One document as the alignment reads it: raw text, located tokens, their marks and their
+    slots (computed once a document, however many pairs it is in)."""
 
     doc: Document
     located: Located
     marks: Marks
+    slots: U64
+    """Each located token's slot id (:func:`dedupe.slots.slot_ids`; 0 for none)."""
 
     @classmethod
     def of(cls, doc: Document, located: Located) -> Side:
-        return cls(doc, located, marks(doc, located))
+        m = marks(doc, located)
+        return cls(doc, located, m, slot_ids(doc, located, m))
 
 
-def _kept_runs(la: Located, lb: Located, shared: U32, compiled: bool | None) -> npt.NDArray[np.int64]:
-    """The passages of two located documents (:func:`merged` runs) that count."""
-    runs = merged(diagonal_runs(la, lb, shared, compiled), compiled) if len(shared) else np.empty((0, 5), dtype=np.int64)
+def _runs(la: Located, lb: Located, shared: U32, compiled: bool | None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The diagonal runs of two located documents, and the passages (:func:`merged` runs) that count."""
+    if not len(shared):
+        return np.empty((0, 6), dtype=np.int64), np.empty((0, 5), dtype=np.int64)
+    diagonal = diagonal_runs(la, lb, shared, compiled)
+    runs = merged(diagonal, compiled)
     # A one-shingle run is chance unless the texts share almost nothing else.
-    return runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
+    return diagonal, runs[(runs[:, 4] >= 2) | (len(shared) < 4)]
 
 
 def align(
@@ -287,9 +298,9 @@ def align(
     (:class:`~dedupe.models.Evidence`) and, with ``with_passages``, the ``max_passages`` longest
     of them as raw spans in both texts."""
     la, lb = a.located, b.located
-    runs = _kept_runs(la, lb, shared, compiled)
+    diagonal, runs = _runs(la, lb, shared, compiled)
     found = _passages_of(a.doc, la, b.doc, lb, runs, config.max_passages) if with_passages and config.max_passages else []
-    return _evidence(a, b, runs, compiled), found
+    return _evidence(a, b, diagonal, runs, compiled), found
 
 
 def passages(
@@ -301,7 +312,7 @@ def passages(
     if len(shared) == 0:
         return []
     la, lb = located or (locate(a, config, hasher), locate(b, config, hasher))
-    return _passages_of(a, la, b, lb, _kept_runs(la, lb, shared, compiled), config.max_passages)
+    return _passages_of(a, la, b, lb, _runs(la, lb, shared, compiled)[1], config.max_passages)
 
 
 # ---------------------------------------------------------------------------------- the scan's stage

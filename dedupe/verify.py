@@ -5,7 +5,8 @@ A candidate pair is verified on the two documents' exact shingle sets: the share
 merge walk over sorted arrays, compiled by numba when installed), the Jaccard similarity and
 the containment of each in the other. :func:`relations` turns those into relation codes (the
 rows of :mod:`dedupe.relations`), lets the shared passages' evidence (:mod:`dedupe.passages`)
-find partial copies and shared quotations, then runs the template tests: of two whole copies,
+find partial copies, shared quotations and formulas whose numbers and places the edits change
+(:mod:`dedupe.slots`), then runs the template tests: of two whole copies,
 two texts naming only different weekdays report different days, and a pair whose smaller
 document's facts (:mod:`dedupe.facts`) are mostly missing from the larger shares a formula,
 not a story; of a partial pair, one whose shared anchors recur over many documents and days
@@ -45,6 +46,7 @@ Progress = Callable[[str, int, int | None], None]
 _TEMPLATE = kind("template").code
 _PARTIAL = kind("partial").code
 _QUOTE = kind("quote").code
+_EDITED = np.array([kind("near_duplicate").code, kind("partial").code], dtype=np.int8)
 _WHOLE = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).clusters), dtype=np.int8)
 _REUSE = np.array(sorted(kind(r).code for r in RELATIONS if kind(r).reuse), dtype=np.int8)
 _MIN_COVERED = 12
@@ -199,7 +201,8 @@ def worth_aligning(shared: I64, size_a: I64, size_b: I64, codes: npt.NDArray[np.
 
 def _from_passages(codes: npt.NDArray[np.int8], shared: I64, evidence: I64, config: Config) -> None:
     """What the shared passages say, on top of the overlap's relation (in place): a partial copy
-    the whole texts' overlap hides, a statement both quote."""
+    the whole texts' overlap hides, a statement both quote, a formula whose numbers and places
+    the edits change."""
     e = {name: evidence[:, k].astype(np.float64) for k, name in enumerate(EVIDENCE_FIELDS)}
     a_shorter = e["tokens_a"] <= e["tokens_b"]
     covered = np.where(a_shorter, e["covered_a"], e["covered_b"])
@@ -211,6 +214,11 @@ def _from_passages(codes: npt.NDArray[np.int8], shared: I64, evidence: I64, conf
     codes[(codes < 0) & (shared >= config.evidence_min_shared) & (evidence[:, 2] + evidence[:, 3] > 0) & in_passages] = _PARTIAL
     reuse = np.isin(codes, _REUSE)
     codes[reuse & (quoted >= config.quote_min_share) & (coverage < config.quote_max_coverage)] = _QUOTE
+    if config.template_slot_changes:
+        # The frame kept, its numbers and places changed: a formula filled in again, not a copy.
+        changed = e["slot_changes"]
+        slots = (changed >= config.template_slot_changes) & (changed > e["slots_kept"])
+        codes[np.isin(codes, _EDITED) & slots] = _TEMPLATE
 
 
 def _mark_formulas(codes: npt.NDArray[np.int8], partial: I64, i: I64, j: I64, anchors: AnchorFrequency, config: Config) -> None:

@@ -354,3 +354,62 @@ def test_check_tells_a_formula_from_a_copy_as_a_scan_does(backend: str, make_url
     assert {m.id: m.relation for m in result.matches} == {
         next(iter(k - {docs[-1].id})): r for k, r in scanned.items() if docs[-1].id in k
     }
+
+
+def test_every_backend_files_lines_per_outlet_and_unfiles_them(backend: str, make_url) -> None:  # type: ignore[no-untyped-def]
+    from dedupe.index.base import line_keys
+    from dedupe.prepare import prepare
+
+    docs = example_docs()
+    config = Config()
+    lines = {d.id: line_keys(d.outlet, prepare(d, config).line_keys.tolist()) for d in docs}
+    wanted = sorted({k for ks in lines.values() for k in ks})
+    with open_index(make_url(backend, "lines")) as ix:
+        index_documents(docs, ix)
+        held = ix.line_holders(wanted)
+        assert held == [sorted(i for i, ks in lines.items() if k in ks) for k in wanted]
+        # One outlet's line is not another's.
+        one = next(d for d in docs if lines[d.id])
+        assert line_keys(one.outlet + "x", [1, 2]) != line_keys(one.outlet, [1, 2]) and line_keys(" ", [1]) == []
+        assert ix.dates([one.id, "nobody"]) == {one.id: one.date}
+        ix.delete([one.id])
+        assert all(one.id not in ids for ids in ix.line_holders(lines[one.id]))
+        if backend != "memory":
+            assert ix.check_integrity() == []  # type: ignore[attr-defined]
+
+
+def test_check_learns_page_furniture_from_the_index_as_a_scan_does(backend: str, make_url) -> None:  # type: ignore[no-untyped-def]
+    from .test_furniture import TEASERS, _cnn, _teaser_days
+
+    config = Config(min_shared_shingles=10, anchor_modulus=1)
+    docs = _teaser_days()
+    new = _cnn(7, TEASERS[1:], day=1)
+    scanned = scan_documents([*docs, new], config)
+    in_scan = next(f for d in scanned.documents if d.id == new.id for f in d.findings if f.kind == "page_furniture")
+    with open_index(make_url(backend, "furniture"), config) as ix:
+        index_documents(docs, ix)
+        result = check(new, ix, Policy(max_matches=100))
+        learned = [f for f in result.findings if f.kind == "page_furniture"]
+        assert learned == [in_scan]
+        assert result.matches == () and not any(p for p in scanned.pairs if new.id in (p.a, p.b))
+        # An index that has not seen the outlet's other articles learns nothing: the teasers match.
+        with open_index(make_url(backend, "furniture-none"), config) as empty:
+            index_documents(docs[:1], empty)
+            unlearned = check(new, empty, Policy(max_matches=100))
+    assert not any(f.kind == "page_furniture" for f in unlearned.findings) and unlearned.matches
+
+
+def test_an_sqlite_index_made_before_the_lines_table_gets_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    docs = example_docs()
+    with open_index(f"sqlite:///{path}") as ix:
+        index_documents(docs[:5], ix)
+    with sqlite3.connect(path) as db:  # as a file of schema version 1 made before the lines were filed
+        db.execute("DROP TABLE lines")
+        db.execute("UPDATE articles SET meta = json_remove(meta, '$.lines')")
+    with open_index(f"sqlite:///{path}") as ix:
+        assert ix.line_holders([1, 2]) == [[], []]
+        index_documents(docs[5:], ix)
+        ix.delete([docs[0].id])  # filed without lines: nothing to unfile
+        assert ix.check_integrity() == []  # type: ignore[attr-defined]
+        assert check(docs[3], ix).index_articles == len(docs) - 1

@@ -78,7 +78,7 @@ def test_passages_are_exact_raw_spans_in_both_texts() -> None:
 @given(st.integers(0, 2**32 - 1), st.integers(1, 5))
 def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
     # Random passages over texts of random sentences and quotations: the one-pass kernel counts
-    # covered tokens, shared sentences and quoted tokens as the numpy code does.
+    # covered tokens, shared sentences, quoted tokens and slot changes as the numpy code does.
     if not jit.available():
         pytest.skip("numba is not installed: the compiled evidence is not built")
     from dedupe.locate import Marks
@@ -89,7 +89,8 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
     def side(count: int) -> Side:
         loc = Located(np.zeros(count, np.int32), np.zeros(count, np.int32), np.zeros(count, np.bool_), np.zeros(max(0, count - n + 1), np.uint32), n, np.zeros(count, np.uint64))
         marks = Marks(np.cumsum(rng.random(count) < 0.1).astype(np.int32), rng.random(count) < 0.3, np.zeros(count, np.bool_))
-        return Side(Document("x", "x"), loc, marks)
+        slots = np.where(rng.random(count) < 0.3, rng.integers(1, 5, count), 0).astype(np.uint64)
+        return Side(Document("x", "x"), loc, marks, slots)
 
     a, b = side(int(rng.integers(1, 120))), side(int(rng.integers(1, 120)))
     k = int(rng.integers(0, 6))
@@ -99,7 +100,9 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
             start = int(rng.integers(0, count))
             runs[r, col], runs[r, col + 1] = start, min(count - 1, start + int(rng.integers(0, 30)))
         runs[r, 4] = 2
-    assert _evidence(a, b, runs, compiled=True) == _evidence(a, b, runs, compiled=False)
+    runs = runs[np.argsort(runs[:, 0], kind="stable")]
+    diagonal = np.concatenate([runs[:, :4], np.ones((k, 1), np.int64), np.arange(k).reshape(k, 1)], axis=1)
+    assert _evidence(a, b, diagonal, runs, compiled=True) == _evidence(a, b, diagonal, runs, compiled=False)
 
 
 def test_compiled_marks_equal_the_python_pass() -> None:

@@ -2,7 +2,10 @@
 :mod:`dedupe.index.codec`).
 
 An index is a durable store of articles (metadata, shingle set, signature, citations and,
-unless kept out, raw text) plus two lookup tables built from them: LSH band keys and anchors.
+unless kept out, raw text) plus three lookup tables built from them: LSH band keys, anchors and
+text lines (per outlet: what a check learns page furniture from). The lines table came after
+schema version 1 and is optional in it: a backend creates it when missing, and an article filed
+before it has no lines.
 The lookup tables are derived data: each entry stores the keys it was filed under, so it can
 be unfiled exactly when the article is replaced or removed.
 
@@ -16,14 +19,17 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
+
+import xxhash
 
 from .._version import __version__
 from ..config import Config
 from ..errors import IndexIncompatible
 from ..models import IndexedArticle, IndexStats
 
-__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta"]
+__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "line_keys"]
 
 SCHEMA_VERSION = 1
 """Version of the stored layout. Raise it when the layout changes, and give each backend a
@@ -37,6 +43,9 @@ class Entry:
     article: IndexedArticle
     band_keys: Sequence[int]
     anchors: Sequence[int]
+    lines: Sequence[int] = ()
+    """Its text lines, each as the key it is filed under for its outlet (:func:`line_keys`): what
+    page furniture is learned from as articles arrive."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +150,16 @@ class Index(ABC):
         and the ids of at most ``limit`` of them (the smallest)."""
 
     @abstractmethod
+    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+        """For each of ``keys`` (:func:`line_keys`, in their order), the ids of the stored articles
+        filed under it, sorted."""
+
+    @abstractmethod
+    def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
+        """The date of each stored article among ``ids`` (None when undated), without decoding
+        the rest of it."""
+
+    @abstractmethod
     def ids(self) -> Iterator[str]:
         """Every stored id, in a stable order."""
 
@@ -174,6 +193,18 @@ class Index(ABC):
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def line_keys(outlet: str, keys: Iterable[int]) -> list[int]:
+    """The keys an article's text lines (:attr:`dedupe.prepare.Prepared.line_keys`) are filed
+    under: one outlet's lines apart from another's, as signed 64-bit integers (what SQLite
+    stores). An article without an outlet files none: pooling sources would make a story copied
+    by others look like furniture."""
+    if not outlet.strip():
+        return []
+    salt = xxhash.xxh3_64_intdigest(outlet.casefold().encode("utf-8"))  # one outlet as a scan groups them
+    filed = [int(k) ^ salt for k in keys]
+    return [v - (1 << 64) if v >= 1 << 63 else v for v in filed]
 
 
 def outlet_counts(outlets: Iterable[str]) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """How an indexed article is stored: the one record layout every backend writes.
 
-An article is stored as a few fields: ``meta`` (JSON: metadata, citations, findings),
+An article is stored as a few fields: ``meta`` (JSON: metadata, citations, findings, the line
+keys it is filed under),
 ``shingles``, ``numbers``, ``signature`` (little-endian arrays), ``band_keys`` and ``anchors``
 (the keys it is filed under, so that it can be unfiled exactly), and ``text`` (zlib, unless
 kept out). The layout belongs to the index, not to the report: it is versioned by
@@ -23,7 +24,7 @@ import xxhash
 from ..models import Citation, Document, Finding, IndexedArticle, Provenance, Span
 from .base import Entry
 
-__all__ = ["content_hash", "decode_article", "encode_article", "stored_keys"]
+__all__ = ["content_hash", "decode_article", "encode_article", "stored_date", "stored_keys", "stored_lines"]
 
 
 def content_hash(doc: Document) -> str:
@@ -90,6 +91,7 @@ def encode_article(entry: Entry, *, keep_text: bool) -> dict[str, Any]:
         "tokens": a.tokens, "weekdays": a.weekdays, "title_in_text": a.title_in_text,
         "provenance": _provenance(a.provenance),
         "findings": [_finding(f) for f in a.findings],
+        "lines": [int(k) for k in entry.lines],
     }
     return {
         "meta": json.dumps(meta, ensure_ascii=False),
@@ -124,6 +126,16 @@ def decode_article(fields: Mapping[str, Any], *, with_text: bool) -> IndexedArti
         text=zlib.decompress(raw_text).decode("utf-8") if raw_text else None,
         title_in_text=bool(meta.get("title_in_text", False)),
     )
+
+
+def stored_lines(meta: str | bytes) -> list[int]:
+    """The line keys a stored article was filed under (none for one filed before lines were)."""
+    return [int(k) for k in json.loads(meta).get("lines", ())]
+
+
+def stored_date(meta: str | bytes) -> datetime | None:
+    date = json.loads(meta)["date"]
+    return datetime.fromisoformat(date) if date else None
 
 
 def stored_keys(fields: Mapping[str, Any]) -> tuple[list[int], list[int]]:

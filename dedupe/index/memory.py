@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from ..config import Config
 from ..models import IndexedArticle, IndexStats
 from .base import Entry, Index, IndexMeta, outlet_counts
-from .codec import decode_article, encode_article, stored_keys
+from .codec import decode_article, encode_article, stored_date, stored_keys, stored_lines
 
 __all__ = ["MemoryIndex"]
 
@@ -23,6 +24,7 @@ class MemoryIndex(Index):
         self._articles: dict[str, dict[str, Any]] = {}
         self._bands: dict[int, set[str]] = {}
         self._anchors: dict[int, set[str]] = {}
+        self._lines: dict[int, set[str]] = {}
         self._lock = threading.RLock()
 
     def _unfile(self, article_id: str) -> bool:
@@ -30,7 +32,7 @@ class MemoryIndex(Index):
         if fields is None:
             return False
         keys, hashes = stored_keys(fields)
-        for table, values in ((self._bands, keys), (self._anchors, hashes)):
+        for table, values in ((self._bands, keys), (self._anchors, hashes), (self._lines, stored_lines(fields["meta"]))):
             for v in values:
                 members = table.get(v)
                 if members is not None:
@@ -52,6 +54,8 @@ class MemoryIndex(Index):
                     self._bands.setdefault(k, set()).add(entry.article.id)
                 for h in entry.anchors:
                     self._anchors.setdefault(h, set()).add(entry.article.id)
+                for line in entry.lines:
+                    self._lines.setdefault(line, set()).add(entry.article.id)
             return replaced
 
     def delete(self, ids: Iterable[str]) -> list[str]:
@@ -82,6 +86,14 @@ class MemoryIndex(Index):
     def holders(self, anchors: Sequence[int], limit: int) -> list[tuple[int, list[str]]]:
         with self._lock:
             return [(len(members), sorted(members)[:limit]) for members in (self._anchors.get(h, set()) for h in anchors)]
+
+    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+        with self._lock:
+            return [sorted(self._lines.get(k, ())) for k in keys]
+
+    def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
+        with self._lock:
+            return {i: stored_date(self._articles[i]["meta"]) for i in dict.fromkeys(ids) if i in self._articles}
 
     def ids(self) -> Iterator[str]:
         with self._lock:

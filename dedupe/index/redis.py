@@ -9,6 +9,7 @@ Layout, under a key prefix (``?prefix=`` in the URL, default ``dedupe``)::
     {p}:a:{id}          hash: meta, shingles, numbers, signature, band_keys, anchors[, text]
     {p}:b:{band key}    set of article ids filed under that LSH band key
     {p}:n:{anchor}      set of article ids holding that anchor shingle
+    {p}:l:{line key}    set of article ids holding that text line (per outlet: dedupe.index.base.line_keys)
 
 A write reads the keys its ids were filed under, then runs as one MULTI/EXEC transaction
 (WATCHing those articles, retried if another writer got there first): a client killed
@@ -18,6 +19,7 @@ midway leaves no partial article.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +27,7 @@ from ..config import Config
 from ..errors import IndexExtraMissing, IndexIncompatible, IndexUnavailable
 from ..models import IndexedArticle, IndexStats
 from .base import Entry, Index, IndexMeta, outlet_counts
-from .codec import decode_article, encode_article, stored_keys
+from .codec import decode_article, encode_article, stored_date, stored_keys, stored_lines
 
 __all__ = ["RedisIndex"]
 
@@ -95,6 +97,8 @@ class RedisIndex(Index):
             pipe.srem(self._k("b", k), article_id)
         for h in hashes:
             pipe.srem(self._k("n", h), article_id)
+        for line in stored_lines(fields["meta"]) if fields.get("meta") else ():
+            pipe.srem(self._k("l", line), article_id)
         pipe.delete(self._k("a", article_id))
         pipe.hdel(self._k("hashes"), article_id)
         pipe.hdel(self._k("outlets"), article_id)
@@ -102,11 +106,11 @@ class RedisIndex(Index):
     def _stored_keys(self, client: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         pipe = client.pipeline(transaction=False)
         for i in ids:
-            pipe.hmget(self._k("a", i), "band_keys", "anchors")
+            pipe.hmget(self._k("a", i), "band_keys", "anchors", "meta")
         out = {}
-        for i, (band_keys, anchors) in zip(ids, pipe.execute()):
+        for i, (band_keys, anchors, meta) in zip(ids, pipe.execute()):
             if band_keys is not None:
-                out[i] = {"band_keys": band_keys, "anchors": anchors or b""}
+                out[i] = {"band_keys": band_keys, "anchors": anchors or b"", "meta": meta}
         return out
 
     def _transact(self, ids: Sequence[str], write: Any) -> list[str]:
@@ -140,6 +144,8 @@ class RedisIndex(Index):
                     pipe.sadd(self._k("b", k), article_id)
                 for h in entry.anchors:
                     pipe.sadd(self._k("n", h), article_id)
+                for line in entry.lines:
+                    pipe.sadd(self._k("l", line), article_id)
                 pipe.hset(self._k("hashes"), article_id, entry.article.content_hash)
                 pipe.hset(self._k("outlets"), article_id, entry.article.outlet)
 
@@ -201,6 +207,21 @@ class RedisIndex(Index):
             pipe.smembers(self._k("n", h))
         return [(len(members), sorted(m.decode() for m in members)[:limit]) for members in self._call(pipe.execute)]
 
+    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+        if not keys:
+            return []
+        pipe = self.r.pipeline(transaction=False)
+        for k in keys:
+            pipe.smembers(self._k("l", k))
+        return [sorted(m.decode() for m in members) for members in self._call(pipe.execute)]
+
+    def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
+        wanted = list(dict.fromkeys(ids))
+        pipe = self.r.pipeline(transaction=False)
+        for i in wanted:
+            pipe.hget(self._k("a", i), "meta")
+        return {i: stored_date(meta) for i, meta in zip(wanted, self._call(pipe.execute)) if meta is not None}
+
     def ids(self) -> Iterator[str]:
         return iter(sorted(k.decode() for k in self._call(self.r.hkeys, self._k("hashes"))))
 
@@ -247,7 +268,7 @@ class RedisIndex(Index):
                 if not present:
                     missing[i] = missing.get(i, 0) + 1
         problems += [f"{i}: missing from {n} of its lookup sets" for i, n in missing.items()]
-        sets = [key for pattern in (self._k("b", "*"), self._k("n", "*")) for key in self.r.scan_iter(match=pattern, count=5000)]
+        sets = [key for pattern in (self._k("b", "*"), self._k("n", "*"), self._k("l", "*")) for key in self.r.scan_iter(match=pattern, count=5000)]
         for k in range(0, len(sets), 1000):
             pipe = self.r.pipeline(transaction=False)
             for key in sets[k : k + 1000]:

@@ -8,6 +8,8 @@ Layout (schema version 1)::
              band_keys, anchors, text)        arrays little-endian; text zlib-compressed or NULL
     bands(key, article)                       WITHOUT ROWID, primary key (key, article)
     anchors(hash, article)                    WITHOUT ROWID, primary key (hash, article)
+    lines(key, article)                       WITHOUT ROWID, primary key (key, article); created
+                                              when missing (files made before it have none)
 
 The file runs in WAL mode: any number of readers go on while one writer writes. Each
 connection belongs to one thread; an :class:`SQLiteIndex` opens one per thread that uses it.
@@ -27,7 +29,7 @@ from ..config import Config
 from ..errors import IndexIncompatible, IndexUnavailable
 from ..models import IndexedArticle, IndexStats
 from .base import SCHEMA_VERSION, Entry, Index, IndexMeta, outlet_counts
-from .codec import decode_article, encode_article, stored_keys
+from .codec import decode_article, encode_article, stored_date, stored_keys, stored_lines
 
 __all__ = ["SQLiteIndex"]
 
@@ -50,6 +52,8 @@ CREATE TABLE IF NOT EXISTS articles(
 CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS anchors(hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID;
 """
+_LINES = "CREATE TABLE IF NOT EXISTS lines(key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID"
+"""The lines table, added after schema version 1: created in a file that lacks it."""
 
 # SQLite limits the number of bound parameters per statement (32766 in current builds).
 _CHUNK = 900
@@ -84,11 +88,18 @@ class SQLiteIndex(Index):
             # Two processes may create the same new file at once: the second one's inserts are
             # ignored and it reads the first one's metadata below.
             with self._write(db):
-                for statement in _SCHEMA.strip().split(";\n"):
+                for statement in [*_SCHEMA.strip().split(";\n"), _LINES]:
                     if statement.strip():
                         db.execute(statement)
                 db.executemany("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", IndexMeta.new(config or Config()).to_json().items())
                 db.execute("INSERT OR IGNORE INTO migrations(version, applied) VALUES (?, ?)", (SCHEMA_VERSION, _now()))
+        self._lines = True
+        if tables and "lines" not in tables:
+            try:
+                with self._write(db):
+                    db.execute(_LINES)
+            except sqlite3.OperationalError:  # a read-only file made before the lines table: it learns none
+                self._lines = False
         raw = dict(db.execute("SELECT key, value FROM meta").fetchall())
         try:
             self.meta = IndexMeta.from_json(raw, str(self.path))
@@ -146,12 +157,13 @@ class SQLiteIndex(Index):
         found: list[str] = []
         for chunk in _chunks(ids):
             rows = db.execute(
-                f"SELECT rowid, id, band_keys, anchors FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                f"SELECT rowid, id, band_keys, anchors, meta FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
             ).fetchall()
-            for rowid, article_id, band_keys, anchors in rows:
+            for rowid, article_id, band_keys, anchors, meta in rows:
                 keys, hashes = stored_keys({"band_keys": band_keys, "anchors": anchors})
                 db.executemany("DELETE FROM bands WHERE key = ? AND article = ?", ((k, rowid) for k in keys))
                 db.executemany("DELETE FROM anchors WHERE hash = ? AND article = ?", ((h, rowid) for h in hashes))
+                db.executemany("DELETE FROM lines WHERE key = ? AND article = ?", ((k, rowid) for k in stored_lines(meta)))
                 db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
                 found.append(article_id)
         return found
@@ -175,6 +187,7 @@ class SQLiteIndex(Index):
                 rowid = cursor.lastrowid
                 db.executemany("INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)", ((k, rowid) for k in entry.band_keys))
                 db.executemany("INSERT OR IGNORE INTO anchors(hash, article) VALUES (?, ?)", ((h, rowid) for h in entry.anchors))
+                db.executemany("INSERT OR IGNORE INTO lines(key, article) VALUES (?, ?)", ((k, rowid) for k in entry.lines))
         return replaced
 
     def delete(self, ids: Iterable[str]) -> list[str]:
@@ -243,6 +256,29 @@ class SQLiteIndex(Index):
                 found.setdefault(h, []).append(article_id)
         return [(len(found.get(h, ())), sorted(found.get(h, ()))[:limit]) for h in anchors]
 
+    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+        if not self._lines:
+            return [[] for _ in keys]
+        db = self._db()
+        found: dict[int, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            rows = db.execute(
+                f"SELECT l.key, r.id FROM lines l JOIN articles r ON r.rowid = l.article WHERE l.key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for k, article_id in rows:
+                found.setdefault(k, []).append(article_id)
+        return [sorted(found.get(k, ())) for k in keys]
+
+    def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, datetime | None] = {}
+        db = self._db()
+        for chunk in _chunks(wanted):
+            for article_id, meta in db.execute(f"SELECT id, meta FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[article_id] = stored_date(meta)
+        return out
+
     def ids(self) -> Iterator[str]:
         # A snapshot, so a caller may write to the index while it walks the ids.
         rows = self._db().execute("SELECT id FROM articles ORDER BY id").fetchall()
@@ -266,7 +302,7 @@ class SQLiteIndex(Index):
         stored article and every stored article filed under all its keys. Empty when sound."""
         db = self._db()
         problems = [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        for table in ("bands", "anchors"):
+        for table in ("bands", "anchors", "lines"):
             orphans = db.execute(f"SELECT COUNT(*) FROM {table} WHERE article NOT IN (SELECT rowid FROM articles)").fetchone()[0]
             if orphans:
                 problems.append(f"{orphans} rows of {table} point to no article")

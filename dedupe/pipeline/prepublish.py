@@ -15,7 +15,9 @@ from .._infra.dates import day_keys
 from ..config import Config
 from ..errors import DocumentSkipped, NothingToCheck
 from ..facts import NumberFacts
+from ..furniture import furniture_finding, furniture_shingles, teaser_block
 from ..index import Entry, Index
+from ..index.base import line_keys
 from ..index.codec import content_hash
 from ..locate import locate
 from ..models import AddResult, CheckResult, Document, Evidence, IndexedArticle, Match, Passage, Provenance
@@ -43,7 +45,10 @@ def _entries(done: list[tuple[Document, Prepared]], config: Config) -> list[Entr
             p.tokens, p.shingles, p.numbers, p.weekdays, sig, p.provenance or Provenance(), p.findings, doc.text,
             doc.title_in_text,
         )
-        out.append(Entry(article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist()))
+        out.append(Entry(
+            article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist(),
+            line_keys(doc.outlet, p.line_keys.tolist()),
+        ))
     return out
 
 
@@ -173,6 +178,7 @@ def check(
         prepared = prepare(doc, config, hasher, registry, locate_tokens=True)
     except DocumentSkipped as skip:
         raise NothingToCheck(f"nothing to check: {skip.reason.replace('_', ' ')} ({skip.why})", path=doc.origin or None) from skip
+    prepared = _without_furniture(index, doc, prepared, config)
     assert prepared.located is not None
     sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
     timings["prepare"] = time.perf_counter() - clock
@@ -204,7 +210,7 @@ def check(
         article_id: _aligned(mine_side, prepared, kept, config, hasher)
         for article_id, kept in texts.items() if kept.text is not None
     }
-    empty = Evidence(0, 0, 0, 0, 0, 0, 0, 0)
+    empty = Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     codes = relations(
         shared, np.zeros(len(stored), np.int64), np.arange(1, len(stored) + 1), sizes,
         np.array([prepared.weekdays, *(a.weekdays for a in stored)], dtype=np.int64),
@@ -239,6 +245,34 @@ def check(
     )
 
 
+def _without_furniture(index: Index, doc: Document, prepared: Prepared, config: Config) -> Prepared:
+    """The checked article without its page furniture, as a scan of it and the index would find
+    it (:func:`dedupe.furniture.teaser_block`): its text lines echoed by the index's articles of
+    the same outlet within ``furniture_window_days`` (the index learns an outlet's lines as its
+    articles are added), their shingles dropped and a ``page_furniture`` finding recorded."""
+    assert prepared.located is not None
+    keys = line_keys(doc.outlet, prepared.line_keys.tolist())
+    if len(keys) < 2:
+        return prepared
+    held = index.line_holders(keys)
+    dates = index.dates(sorted({i for ids in held for i in ids} - {doc.id}))
+    if not dates:
+        return prepared
+    days = dict(zip(dates, day_keys(list(dates.values())).tolist()))
+    mine, window = int(day_keys([doc.date])[0]), config.furniture_window_days
+    echoes = [
+        frozenset(i for i in ids if i in days and (mine < 0 or days[i] < 0 or abs(days[i] - mine) <= window)) for ids in held
+    ]
+    lines = teaser_block(echoes, prepared.line_tokens, prepared.tokens, config)
+    if not lines:
+        return prepared
+    removed, where = furniture_shingles(prepared.located, prepared.line_tokens[lines])
+    return replace(
+        prepared, shingles=np.setdiff1d(prepared.shingles, removed, assume_unique=True),
+        findings=(*prepared.findings, furniture_finding(len(lines), where)),
+    )
+
+
 _HOLDERS_READ = 200
 """The holders of an anchor whose dates a check reads (enough to see a formula's days)."""
 
@@ -254,8 +288,8 @@ def _index_anchors(index: Index, doc: Document, prepared: Prepared, stored: list
 
     def spread(values: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         held = index.holders(values.tolist(), _HOLDERS_READ)
-        ids = sorted({i for _, some in held for i in some})
-        day = dict(zip(ids, day_keys([a.date for a in (index.get_many(ids).get(i) for i in ids) if a is not None]).tolist())) if ids else {}
+        dates = index.dates(sorted({i for _, some in held for i in some}))
+        day = dict(zip(dates, day_keys(list(dates.values())).tolist())) if dates else {}
         docs = np.array([n + new for n, _ in held], dtype=np.int64)
         days = np.array([len({day[i] for i in some if i in day} | ({mine} if new else set())) for _, some in held], dtype=np.int64)
         return docs, days
