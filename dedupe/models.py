@@ -163,7 +163,7 @@ class Evidence:
     slot_changes: int
     """Edits of the aligned wording that change a number or a place (:mod:`dedupe.slots`)."""
     slots_kept: int
-    """Distinct numbers and places inside the shared passages."""
+    """Distinct numbers and places of the first text in the alignment's runs (short ones too)."""
 
     @property
     def shorter_coverage(self) -> float:
@@ -333,6 +333,10 @@ class IndexedArticle:
     text: str | None = None
     """The raw text; None when the index keeps text out (or it was not asked for)."""
     title_in_text: bool = False
+    lines: tuple[int, ...] = ()
+    """The keys its text lines are filed under (:func:`dedupe.index.base.line_keys`; none if filed before lines were)."""
+    line_tokens: tuple[int, ...] = ()
+    """Their token ranges, three values a line (:attr:`dedupe.prepare.Prepared.line_tokens`), for page furniture."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ another day's market figures).
 
 :func:`slot_ids` gives each located token of a document its slot: a number by its digits (١٤٣٦هـ
 and 1436 are one value), a place by the name it spells (بالرياض and الرياض are one place), 0 for
-any other token. Place names are read from ``dedupe/data/places.tsv``.
+any other token. Place names are read from ``dedupe/data/places.tsv``; one listed with the article
+is a place only with it (الخرج، بالخرج, never the verb خرج).
 
 :func:`slot_changes` reads them along the alignment of two documents (the diagonal runs of
 :mod:`dedupe.passages`): where the two texts go on together after a short gap in both (one to
@@ -79,11 +80,14 @@ def _place_forms() -> tuple[U64, U64]:
     for row in text.splitlines():
         if not row.strip() or row.startswith("#"):
             continue
-        spellings = [_bare(tokenize(normalize(s))[0]) for s in row.split("\t") if s.strip()]
-        place = _place(spellings[0])
-        for bare in spellings:
+        written = [tokenize(normalize(s))[0] for s in row.split("\t") if s.strip()]
+        place = _place(_bare(written[0]))
+        for spelling in written:
+            bare = _bare(spelling)
             for clitic in _CLITICS:
-                forms.setdefault(clitic + bare, place)
+                # A name written with the article is no place without it (الخرج, not the verb خرج).
+                if bare == spelling:
+                    forms.setdefault(clitic + bare, place)
                 forms.setdefault(clitic + "ال" + bare, place)
             forms.setdefault("لل" + bare, place)
             forms.setdefault("ولل" + bare, place)

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -399,17 +400,79 @@ def test_check_learns_page_furniture_from_the_index_as_a_scan_does(backend: str,
     assert not any(f.kind == "page_furniture" for f in unlearned.findings) and unlearned.matches
 
 
-def test_an_sqlite_index_made_before_the_lines_table_gets_one(tmp_path: Path) -> None:
+def test_check_takes_the_teaser_blocks_of_stored_articles_out_as_a_scan_does(backend: str, make_url) -> None:  # type: ignore[no-untyped-def]
+    """An article whose lead the outlet's stored articles carry in their teaser blocks matches
+    none of them, in a check as in a scan; a stored article's teasers are its own furniture."""
+    from .test_furniture import DAY, TEASERS, _STORIES, _cnn
+
+    config = Config(min_shared_shingles=10, anchor_modulus=1)
+    body = "\n".join(_STORIES[8].split("\n")[:2])
+    teasers = [body.split("\n")[0], *TEASERS[1:]]
+    docs = [_cnn(k, [x for n, x in enumerate(teasers) if n != k % len(teasers)], day=k % 3) for k in range(6)]
+    new = Document("cnn-new", body, "عنوان جديد", date=DAY + timedelta(days=1), outlet="CNN")
+    scanned = scan_documents([*docs, new], config)
+    assert not any(new.id in (p.a, p.b) for p in scanned.pairs)
+    # The teaser is the lead of the new article: two articles alone are a partial copy.
+    assert scan_documents([docs[1], new], config).pairs[0].relation == "partial"
+    with open_index(make_url(backend, "stored-furniture"), config) as ix:
+        index_documents(docs, ix)
+        assert check(new, ix, Policy(max_matches=100)).matches == ()
+    # Filed without their texts, the stored articles keep the shingles they were filed with.
+    with open_index(make_url(backend, "stored-furniture-textless"), config) as ix:
+        index_documents(docs, ix, keep_text=False)
+        assert {m.relation for m in check(new, ix, Policy(max_matches=100)).matches} == {"partial"}
+
+
+def test_an_sqlite_index_of_schema_1_is_migrated_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     docs = example_docs()
     with open_index(f"sqlite:///{path}") as ix:
-        index_documents(docs[:5], ix)
-    with sqlite3.connect(path) as db:  # as a file of schema version 1 made before the lines were filed
-        db.execute("DROP TABLE lines")
-        db.execute("UPDATE articles SET meta = json_remove(meta, '$.lines')")
+        index_documents(docs[:8], ix)
+    first = [d.id for d in docs[:5]]
+    with sqlite3.connect(path) as db:
+        # As a schema 1 file: the first five filed before lines were, and a row a version 1
+        # dedupe left behind when it replaced an article.
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.execute("UPDATE migrations SET version = 1")
+        db.execute(f"UPDATE articles SET meta = json_remove(meta, '$.lines', '$.line_tokens') WHERE id IN ({','.join('?' * 5)})", first)
+        db.execute("DELETE FROM lines WHERE article IN (SELECT rowid FROM articles WHERE id IN (%s))" % ",".join("?" * 5), first)
+        db.execute("INSERT INTO lines(key, article) SELECT 12345, rowid FROM articles WHERE id = ?", (docs[6].id,))
     with open_index(f"sqlite:///{path}") as ix:
-        assert ix.line_holders([1, 2]) == [[], []]
-        index_documents(docs[5:], ix)
+        assert ix.stats().schema_version == SCHEMA_VERSION
+        assert ix.check_integrity() == []  # type: ignore[attr-defined]
+        assert ix.line_holders([12345]) == [[]]
+        kept = ix.get_many([docs[6].id])[docs[6].id].lines
+        assert kept and all(docs[6].id in ids for ids in ix.line_holders(list(kept)))
+        index_documents(docs[8:], ix)
         ix.delete([docs[0].id])  # filed without lines: nothing to unfile
         assert ix.check_integrity() == []  # type: ignore[attr-defined]
         assert check(docs[3], ix).index_articles == len(docs) - 1
+    with sqlite3.connect(path) as db:
+        assert [v for (v,) in db.execute("SELECT version FROM migrations ORDER BY version")] == [1, 2]
+        db.execute("INSERT INTO lines(key, article) SELECT 777, rowid FROM articles WHERE id = ?", (docs[7].id,))
+    with open_index(f"sqlite:///{path}") as ix:
+        n = len(set(ix.get_many([docs[7].id])[docs[7].id].lines))
+        assert ix.check_integrity() == [f"{docs[7].id}: filed under {n + 1} lines, expected {n}"]  # type: ignore[attr-defined]
+
+
+def test_a_redis_index_of_schema_1_is_migrated_when_opened(redis_url: str) -> None:
+    import redis
+
+    url = redis_url.replace("?prefix=", "?prefix=migrate-")
+    prefix = url.split("?prefix=")[1]
+    docs = example_docs()
+    with open_index(url) as ix:
+        index_documents(docs, ix)
+        one = next(a for a in ix.get_many([d.id for d in docs]).values() if a.lines)
+        wanted = list(one.lines)
+    r = redis.Redis.from_url(url.split("?")[0])
+    r.hset(f"{prefix}:meta", "schema_version", "1")
+    r.sadd(f"{prefix}:l:4242", one.id)  # left behind by a version 1 dedupe replacing it
+    with open_index(url) as ix:
+        assert ix.stats().schema_version == SCHEMA_VERSION
+        assert ix.line_holders([4242]) == [[]]
+        assert all(one.id in ids for ids in ix.line_holders(wanted))
+        assert ix.check_integrity() == []  # type: ignore[attr-defined]
+        r.sadd(f"{prefix}:l:4243", one.id)
+        assert ix.check_integrity() == [f"{prefix}:l:4243 names 1 articles that do not hold that line"]  # type: ignore[attr-defined]
+        ix.drop()  # type: ignore[attr-defined]

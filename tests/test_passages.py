@@ -83,22 +83,26 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
         pytest.skip("numba is not installed: the compiled evidence is not built")
     from dedupe.locate import Marks
     from dedupe.passages import Side, _evidence
+    from dedupe.slots import _number, _place
 
     rng = np.random.default_rng(seed)
+    # Slots as documents have them: numbers (one a start of another) and places.
+    pool = np.array([_number(d) for d in ("5", "50", "30", "23", "1436", "3023")] + [_place(p) for p in ("رياض", "جدة", "نيجر")], dtype=np.uint64)
 
     def side(count: int) -> Side:
         loc = Located(np.zeros(count, np.int32), np.zeros(count, np.int32), np.zeros(count, np.bool_), np.zeros(max(0, count - n + 1), np.uint32), n, np.zeros(count, np.uint64))
         marks = Marks(np.cumsum(rng.random(count) < 0.1).astype(np.int32), rng.random(count) < 0.3, np.zeros(count, np.bool_))
-        slots = np.where(rng.random(count) < 0.3, rng.integers(1, 5, count), 0).astype(np.uint64)
+        slots = np.where(rng.random(count) < 0.3, pool[rng.integers(0, len(pool), count)], 0).astype(np.uint64)
         return Side(Document("x", "x"), loc, marks, slots)
 
     a, b = side(int(rng.integers(1, 120))), side(int(rng.integers(1, 120)))
     k = int(rng.integers(0, 6))
     runs = np.zeros((k, 5), np.int64)
+    chain = rng.random() < 0.5  # runs one after the other in both, a few tokens apart: edits of one frame
     for r in range(k):
         for count, col in ((len(a.located.starts), 0), (len(b.located.starts), 2)):
-            start = int(rng.integers(0, count))
-            runs[r, col], runs[r, col + 1] = start, min(count - 1, start + int(rng.integers(0, 30)))
+            start = min(count - 1, int(runs[r - 1, col + 1]) + n + int(rng.integers(1, 6))) if chain and r else int(rng.integers(0, count))
+            runs[r, col], runs[r, col + 1] = start, min(count - 1, start + int(rng.integers(0, 8 if chain else 30)))
         runs[r, 4] = 2
     runs = runs[np.argsort(runs[:, 0], kind="stable")]
     diagonal = np.concatenate([runs[:, :4], np.ones((k, 1), np.int64), np.arange(k).reshape(k, 1)], axis=1)

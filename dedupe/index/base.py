@@ -3,9 +3,10 @@
 
 An index is a durable store of articles (metadata, shingle set, signature, citations and,
 unless kept out, raw text) plus three lookup tables built from them: LSH band keys, anchors and
-text lines (per outlet: what a check learns page furniture from). The lines table came after
-schema version 1 and is optional in it: a backend creates it when missing, and an article filed
-before it has no lines.
+text lines (per outlet: what a check learns page furniture from). The lines came with schema
+version 2: a backend opening a version 1 index migrates it (files every article under the lines
+it stored, or none: an article filed by a version without lines has none until it is added again
+with ``dedupe index add --force``).
 The lookup tables are derived data: each entry stores the keys it was filed under, so it can
 be unfiled exactly when the article is replaced or removed.
 
@@ -29,11 +30,15 @@ from ..config import Config
 from ..errors import IndexIncompatible
 from ..models import IndexedArticle, IndexStats
 
-__all__ = ["SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "line_keys"]
+__all__ = ["MIGRATES_FROM", "SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "line_keys"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the stored layout. Raise it when the layout changes, and give each backend a
-migration from the previous version (or a clear refusal)."""
+migration from the previous version (or a clear refusal). 2: articles are filed under their
+text lines (a version 1 dedupe would leave them behind when it replaced an article)."""
+
+MIGRATES_FROM = 1
+"""The oldest schema version a backend migrates to :data:`SCHEMA_VERSION` when it opens it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +86,12 @@ class IndexMeta:
                 f"{where} was written by a newer dedupe ({raw.get('created_by', 'unknown version')}, index schema "
                 f"{version}); this is dedupe-arabic-news {__version__}, which reads schema {SCHEMA_VERSION}: upgrade the package"
             )
-        if version < SCHEMA_VERSION:
+        if version < MIGRATES_FROM:
             raise IndexIncompatible(
                 f"{where} uses index schema {version}, which this version cannot migrate (it reads {SCHEMA_VERSION}): "
                 "rebuild it with `dedupe index export` from the old version and `dedupe index add`"
             )
+        # A version from MIGRATES_FROM on is returned as it is: the backend migrates it.
         return cls(version, Config.from_dict(json.loads(raw["config"])), raw.get("created_by", ""), raw.get("index_fingerprint", ""))
 
     def settle(self, wanted: Config | None, where: str) -> Config:

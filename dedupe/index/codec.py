@@ -92,6 +92,7 @@ def encode_article(entry: Entry, *, keep_text: bool) -> dict[str, Any]:
         "provenance": _provenance(a.provenance),
         "findings": [_finding(f) for f in a.findings],
         "lines": [int(k) for k in entry.lines],
+        "line_tokens": [int(t) for t in a.line_tokens],
     }
     return {
         "meta": json.dumps(meta, ensure_ascii=False),
@@ -125,6 +126,8 @@ def decode_article(fields: Mapping[str, Any], *, with_text: bool) -> IndexedArti
         findings=tuple(_finding_from(f) for f in meta["findings"]),
         text=zlib.decompress(raw_text).decode("utf-8") if raw_text else None,
         title_in_text=bool(meta.get("title_in_text", False)),
+        lines=tuple(int(k) for k in meta.get("lines", ())),
+        line_tokens=tuple(int(t) for t in meta.get("line_tokens", ())),
     )
 
 

@@ -9,7 +9,8 @@ Layout, under a key prefix (``?prefix=`` in the URL, default ``dedupe``)::
     {p}:a:{id}          hash: meta, shingles, numbers, signature, band_keys, anchors[, text]
     {p}:b:{band key}    set of article ids filed under that LSH band key
     {p}:n:{anchor}      set of article ids holding that anchor shingle
-    {p}:l:{line key}    set of article ids holding that text line (per outlet: dedupe.index.base.line_keys)
+    {p}:l:{line key}    set of article ids holding that text line (per outlet: dedupe.index.base.line_keys);
+                        since schema 2 (a version 1 prefix is migrated when opened: RedisIndex._migrate)
 
 A write reads the keys its ids were filed under, then runs as one MULTI/EXEC transaction
 (WATCHing those articles, retried if another writer got there first): a client killed
@@ -18,6 +19,7 @@ midway leaves no partial article.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -26,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..config import Config
 from ..errors import IndexExtraMissing, IndexIncompatible, IndexUnavailable
 from ..models import IndexedArticle, IndexStats
-from .base import Entry, Index, IndexMeta, outlet_counts
+from .base import SCHEMA_VERSION, Entry, Index, IndexMeta, outlet_counts
 from .codec import decode_article, encode_article, stored_date, stored_keys, stored_lines
 
 __all__ = ["RedisIndex"]
@@ -78,7 +80,40 @@ class RedisIndex(Index):
             pipe.execute()
             raw = {k.decode(): v.decode() for k, v in self.r.hgetall(meta_key).items()}
         self.meta = IndexMeta.from_json(raw, f"the index under prefix {self.prefix!r} in {where}")
+        if self.meta.schema_version < SCHEMA_VERSION:
+            self._migrate(where)
+            raw = {k.decode(): v.decode() for k, v in self.r.hgetall(meta_key).items()}
+            self.meta = IndexMeta.from_json(raw, f"the index under prefix {self.prefix!r} in {where}")
         self.config = self.meta.settle(config, f"the index under prefix {self.prefix!r} in {where}")
+
+    def _migrate(self, where: str, wait: float = 300.0) -> None:
+        """Bring a schema version 1 prefix to version 2: its line sets rebuilt from the lines each
+        article stored (a version 1 dedupe leaves ids behind when it replaces an article). One
+        process migrates (holding ``{p}:migrating``); the others wait for it."""
+        meta_key, lock = self._k("meta"), self._k("migrating")
+        deadline = time.monotonic() + wait
+        while not self.r.set(lock, "1", nx=True, ex=int(wait)):
+            if int(self.r.hget(meta_key, "schema_version") or 0) >= SCHEMA_VERSION:
+                return
+            if time.monotonic() > deadline:
+                raise IndexUnavailable(f"the index under prefix {self.prefix!r} in {where} is being migrated by another process; try again")
+            time.sleep(0.2)
+        try:
+            if int(self.r.hget(meta_key, "schema_version") or 0) >= SCHEMA_VERSION:
+                return
+            for key in list(self.r.scan_iter(match=self._k("l", "*"), count=5000)):
+                self.r.delete(key)
+            ids = list(self.ids())
+            for k in range(0, len(ids), 1000):
+                chunk = ids[k : k + 1000]
+                pipe = self.r.pipeline(transaction=False)
+                for i, fields in self._stored_keys(self.r, chunk).items():
+                    for line in stored_lines(fields["meta"]) if fields.get("meta") else ():
+                        pipe.sadd(self._k("l", line), i)
+                pipe.execute()
+            self.r.hset(meta_key, "schema_version", str(SCHEMA_VERSION))
+        finally:
+            self.r.delete(lock)
 
     def _k(self, *parts: str | int) -> str:
         return ":".join((self.prefix, *map(str, parts)))
@@ -256,9 +291,12 @@ class RedisIndex(Index):
         for i in known - set(records):
             problems.append(f"{i}: listed but has no record")
         probes: list[tuple[str, str]] = []
+        lines_of: dict[str, set[int]] = {}
         for i, fields in records.items():
             keys, hashes = stored_keys(fields)
-            probes += [(self._k("b", k), i) for k in keys] + [(self._k("n", h), i) for h in hashes]
+            lines = stored_lines(fields["meta"]) if fields.get("meta") else []
+            lines_of[i] = set(lines)
+            probes += [(self._k("b", k), i) for k in keys] + [(self._k("n", h), i) for h in hashes] + [(self._k("l", k), i) for k in lines]
         missing: dict[str, int] = {}
         for k in range(0, len(probes), 1000):
             pipe = self.r.pipeline(transaction=False)
@@ -277,6 +315,11 @@ class RedisIndex(Index):
                 strays = {m.decode() for m in members} - known
                 if strays:
                     problems.append(f"{key.decode()} names {len(strays)} articles not in the index")
+                if key.decode().startswith(self._k("l", "")):
+                    line = int(key.decode()[len(self._k("l", "")) :])
+                    stale = [m.decode() for m in members if m.decode() in known and line not in lines_of.get(m.decode(), ())]
+                    if stale:
+                        problems.append(f"{key.decode()} names {len(stale)} articles that do not hold that line")
         record_prefix = self._k("a", "")
         for key in self.r.scan_iter(match=self._k("a", "*"), count=5000):
             if key.decode()[len(record_prefix) :] not in known:

@@ -1,6 +1,6 @@
 """The embedded index: one SQLite file, no server.
 
-Layout (schema version 1)::
+Layout (schema version 2)::
 
     meta(key PRIMARY KEY, value)              schema_version, config, index_fingerprint, created_by
     migrations(version PRIMARY KEY, applied)  one row per schema version applied
@@ -8,8 +8,9 @@ Layout (schema version 1)::
              band_keys, anchors, text)        arrays little-endian; text zlib-compressed or NULL
     bands(key, article)                       WITHOUT ROWID, primary key (key, article)
     anchors(hash, article)                    WITHOUT ROWID, primary key (hash, article)
-    lines(key, article)                       WITHOUT ROWID, primary key (key, article); created
-                                              when missing (files made before it have none)
+    lines(key, article)                       WITHOUT ROWID, primary key (key, article); since
+                                              schema 2 (a version 1 file is migrated when
+                                              opened writable: :meth:`SQLiteIndex._migrate`)
 
 The file runs in WAL mode: any number of readers go on while one writer writes. Each
 connection belongs to one thread; an :class:`SQLiteIndex` opens one per thread that uses it.
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, article INTEGER NOT NULL,
 CREATE TABLE IF NOT EXISTS anchors(hash INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID;
 """
 _LINES = "CREATE TABLE IF NOT EXISTS lines(key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID"
-"""The lines table, added after schema version 1: created in a file that lacks it."""
+"""The lines table of schema version 2."""
 
 # SQLite limits the number of bound parameters per statement (32766 in current builds).
 _CHUNK = 900
@@ -93,20 +94,37 @@ class SQLiteIndex(Index):
                         db.execute(statement)
                 db.executemany("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", IndexMeta.new(config or Config()).to_json().items())
                 db.execute("INSERT OR IGNORE INTO migrations(version, applied) VALUES (?, ?)", (SCHEMA_VERSION, _now()))
-        self._lines = True
-        if tables and "lines" not in tables:
-            try:
-                with self._write(db):
-                    db.execute(_LINES)
-            except sqlite3.OperationalError:  # a read-only file made before the lines table: it learns none
-                self._lines = False
         raw = dict(db.execute("SELECT key, value FROM meta").fetchall())
         try:
             self.meta = IndexMeta.from_json(raw, str(self.path))
         except IndexIncompatible:
             self.close()
             raise
+        self._lines = True
+        if self.meta.schema_version < SCHEMA_VERSION:
+            self._lines = self._migrate(db)
         self.config = self.meta.settle(config, str(self.path))
+
+    def _migrate(self, db: sqlite3.Connection) -> bool:
+        """Bring a schema version 1 file to version 2: the lines table (re)built from the lines
+        each article stored (a version 1 dedupe leaves rows behind when it replaces an article).
+        A read-only file stays as it is and learns no lines (False)."""
+        try:
+            with self._write(db):
+                if int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]) < SCHEMA_VERSION:
+                    db.execute(_LINES)
+                    db.execute("DELETE FROM lines")
+                    for rowid, meta in db.execute("SELECT rowid, meta FROM articles").fetchall():
+                        db.executemany("INSERT OR IGNORE INTO lines(key, article) VALUES (?, ?)", ((k, rowid) for k in stored_lines(meta)))
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+                    db.execute("INSERT OR IGNORE INTO migrations(version, applied) VALUES (?, ?)", (SCHEMA_VERSION, _now()))
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_READONLY:
+                self.close()
+                raise IndexUnavailable(f"cannot migrate the index at {self.path} to schema {SCHEMA_VERSION}: {exc}") from exc
+            return False
+        self.meta = IndexMeta.from_json(dict(db.execute("SELECT key, value FROM meta").fetchall()), str(self.path))
+        return True
 
     # -------------------------------------------------------------------------------- connections
 
@@ -302,17 +320,21 @@ class SQLiteIndex(Index):
         stored article and every stored article filed under all its keys. Empty when sound."""
         db = self._db()
         problems = [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        for table in ("bands", "anchors", "lines"):
+        tables = ("bands", "anchors", "lines") if self._lines else ("bands", "anchors")
+        for table in tables:
             orphans = db.execute(f"SELECT COUNT(*) FROM {table} WHERE article NOT IN (SELECT rowid FROM articles)").fetchone()[0]
             if orphans:
                 problems.append(f"{orphans} rows of {table} point to no article")
-        filed_bands = dict(db.execute("SELECT article, COUNT(*) FROM bands GROUP BY article").fetchall())
-        filed_anchors = dict(db.execute("SELECT article, COUNT(*) FROM anchors GROUP BY article").fetchall())
-        for rowid, article_id, band_keys, anchors in db.execute("SELECT rowid, id, band_keys, anchors FROM articles"):
+        filed = {
+            kind: dict(db.execute(f"SELECT article, COUNT(*) FROM {table} GROUP BY article").fetchall())
+            for kind, table in (("band keys", "bands"), ("anchors", "anchors"), ("lines", "lines")) if table in tables
+        }
+        for rowid, article_id, band_keys, anchors, meta in db.execute("SELECT rowid, id, band_keys, anchors, meta FROM articles"):
             keys, hashes = stored_keys({"band_keys": band_keys, "anchors": anchors})
-            for kind, filed, expected in (("band keys", filed_bands, len(set(keys))), ("anchors", filed_anchors, len(set(hashes)))):
-                if filed.get(rowid, 0) != expected:
-                    problems.append(f"{article_id}: filed under {filed.get(rowid, 0)} {kind}, expected {expected}")
+            expected = {"band keys": len(set(keys)), "anchors": len(set(hashes)), "lines": len(set(stored_lines(meta)))}
+            for kind, rows in filed.items():
+                if rows.get(rowid, 0) != expected[kind]:
+                    problems.append(f"{article_id}: filed under {rows.get(rowid, 0)} {kind}, expected {expected[kind]}")
         return problems
 
 

@@ -4,8 +4,9 @@ and check one against it before it is published (:func:`check`)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -40,14 +41,15 @@ def _entries(done: list[tuple[Document, Prepared]], config: Config) -> list[Entr
     sigs = signatures([p.shingles for _, p in done], permutations(config.num_perm, config.seed))
     out = []
     for (doc, p), sig in zip(done, sigs):
+        lines = line_keys(doc.outlet, p.line_keys.tolist())
         article = IndexedArticle(
             doc.id, doc.title, doc.outlet, doc.date, doc.author, doc.url, doc.origin, content_hash(doc),
             p.tokens, p.shingles, p.numbers, p.weekdays, sig, p.provenance or Provenance(), p.findings, doc.text,
-            doc.title_in_text,
+            doc.title_in_text, tuple(lines), tuple(p.line_tokens.ravel().tolist()) if lines else (),
         )
         out.append(Entry(
             article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist(),
-            line_keys(doc.outlet, p.line_keys.tolist()),
+            lines,
         ))
     return out
 
@@ -178,7 +180,7 @@ def check(
         prepared = prepare(doc, config, hasher, registry, locate_tokens=True)
     except DocumentSkipped as skip:
         raise NothingToCheck(f"nothing to check: {skip.reason.replace('_', ' ')} ({skip.why})", path=doc.origin or None) from skip
-    prepared = _without_furniture(index, doc, prepared, config)
+    prepared, echoes = _without_furniture(index, doc, prepared, config)
     assert prepared.located is not None
     sig = signatures([prepared.shingles], permutations(config.num_perm, config.seed))[0]
     timings["prepare"] = time.perf_counter() - clock
@@ -190,6 +192,7 @@ def check(
     )
     candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared}) - {doc.id}
     stored = list(index.get_many(sorted(candidates)).values())
+    stored = _stored_without_furniture(echoes, stored, config, hasher)
     size = len(index)
     timings["lookup"] = time.perf_counter() - clock
 
@@ -204,7 +207,9 @@ def check(
     sizes = np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64)
     first = relation_codes(shared, sizes[:1].repeat(len(stored)), sizes[1:], config)
     aligned = {stored[k].id for k in np.flatnonzero(worth_aligning(shared, sizes[:1].repeat(len(stored)), sizes[1:], first, config)).tolist()}
-    texts = index.get_many(sorted(aligned), text=True) if aligned else {}
+    # Their texts, with the shingles a check kept of them (page furniture out).
+    by_id = {a.id: a for a in stored}
+    texts = {i: replace(a, shingles=by_id[i].shingles) for i, a in (index.get_many(sorted(aligned), text=True) if aligned else {}).items()}
     mine_side = Side.of(doc, prepared.located)
     alignments = {
         article_id: _aligned(mine_side, prepared, kept, config, hasher)
@@ -245,32 +250,79 @@ def check(
     )
 
 
-def _without_furniture(index: Index, doc: Document, prepared: Prepared, config: Config) -> Prepared:
-    """The checked article without its page furniture, as a scan of it and the index would find
-    it (:func:`dedupe.furniture.teaser_block`): its text lines echoed by the index's articles of
-    the same outlet within ``furniture_window_days`` (the index learns an outlet's lines as its
-    articles are added), their shingles dropped and a ``page_furniture`` finding recorded."""
+class _Echoes:
+    """Who echoes whose text lines, for a check (:func:`dedupe.furniture.teaser_block`): the
+    articles of an outlet within ``furniture_window_days`` holding the same line, read from the
+    index (which learns an outlet's lines as its articles are added) with the checked article in
+    place of any stored version of it, as a scan of the index and the article would see them."""
+
+    def __init__(self, index: Index, doc: Document, mine: list[int], config: Config) -> None:
+        self.index, self.doc, self.mine, self.config = index, doc, set(mine), config
+        self.holders: dict[int, set[str]] = {}
+        self.days: dict[str, int] = {doc.id: int(day_keys([doc.date])[0])}
+        self.learn(mine)
+
+    def learn(self, keys: Iterable[int]) -> None:
+        asked = [k for k in dict.fromkeys(keys) if k not in self.holders]
+        if not asked:
+            return
+        for key, ids in zip(asked, self.index.line_holders(asked)):
+            self.holders[key] = set(ids) - {self.doc.id} | ({self.doc.id} if key in self.mine else set())
+        unknown = sorted(set().union(*(self.holders[k] for k in asked)) - self.days.keys())
+        dates = self.index.dates(unknown) if unknown else {}
+        self.days.update(zip(dates, day_keys(list(dates.values())).tolist()))
+
+    def block(self, me: str, date: datetime | None, keys: Sequence[int], spans: npt.NDArray[np.integer], tokens: int) -> list[int]:
+        """The teaser block of article ``me`` (its lines ``keys`` at token ranges ``spans``)."""
+        day = self.days.setdefault(me, int(day_keys([date])[0]))
+        window = self.config.furniture_window_days
+        days = self.days
+        echoes = [
+            frozenset(i for i in self.holders[key] if i != me and i in days and (day < 0 or days[i] < 0 or abs(days[i] - day) <= window))
+            for key in keys
+        ]
+        return teaser_block(echoes, spans, tokens, self.config)
+
+
+def _without_furniture(index: Index, doc: Document, prepared: Prepared, config: Config) -> tuple[Prepared, _Echoes]:
+    """The checked article without its page furniture: its shingles dropped and a
+    ``page_furniture`` finding recorded."""
     assert prepared.located is not None
-    keys = line_keys(doc.outlet, prepared.line_keys.tolist())
-    if len(keys) < 2:
-        return prepared
-    held = index.line_holders(keys)
-    dates = index.dates(sorted({i for ids in held for i in ids} - {doc.id}))
-    if not dates:
-        return prepared
-    days = dict(zip(dates, day_keys(list(dates.values())).tolist()))
-    mine, window = int(day_keys([doc.date])[0]), config.furniture_window_days
-    echoes = [
-        frozenset(i for i in ids if i in days and (mine < 0 or days[i] < 0 or abs(days[i] - mine) <= window)) for ids in held
-    ]
-    lines = teaser_block(echoes, prepared.line_tokens, prepared.tokens, config)
+    mine = line_keys(doc.outlet, prepared.line_keys.tolist())
+    echoes = _Echoes(index, doc, mine, config)
+    lines = echoes.block(doc.id, doc.date, mine, prepared.line_tokens, prepared.tokens)
     if not lines:
-        return prepared
+        return prepared, echoes
     removed, where = furniture_shingles(prepared.located, prepared.line_tokens[lines])
     return replace(
         prepared, shingles=np.setdiff1d(prepared.shingles, removed, assume_unique=True),
         findings=(*prepared.findings, furniture_finding(len(lines), where)),
-    )
+    ), echoes
+
+
+def _stored_without_furniture(
+    echoes: _Echoes, stored: list[IndexedArticle], config: Config, hasher: TokenHasher,
+) -> list[IndexedArticle]:
+    """The stored candidates without their page furniture, decided as for the checked article
+    (whose lines echo theirs). An article filed without its text or its lines keeps its
+    shingles as they were filed."""
+    theirs = [a for a in stored if len(a.lines) >= 2 and len(a.line_tokens) == 3 * len(a.lines)]
+    echoes.learn(key for a in theirs for key in a.lines)
+    blocks: dict[str, list[int]] = {}
+    for a in theirs:
+        found = echoes.block(a.id, a.date, a.lines, np.array(a.line_tokens, dtype=np.int64).reshape(-1, 3), a.tokens)
+        if found:
+            blocks[a.id] = found
+    if not blocks:
+        return stored
+    kept: dict[str, IndexedArticle] = {}
+    for article_id, article in echoes.index.get_many(sorted(blocks), text=True).items():
+        if article.text is None or article_id not in blocks:
+            continue
+        spans = np.array(article.line_tokens, dtype=np.int64).reshape(-1, 3)[blocks[article_id]]
+        removed, _ = furniture_shingles(locate(_document_of(article), config, hasher), spans)
+        kept[article_id] = replace(article, shingles=np.setdiff1d(article.shingles, removed, assume_unique=True), text=None)
+    return [kept.get(a.id, a) for a in stored]
 
 
 _HOLDERS_READ = 200
