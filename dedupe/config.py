@@ -93,6 +93,13 @@ class Config:
     """Two texts sharing this many sentences (mostly inside passages, in both) are a partial copy."""
     partial_min_coverage: float = 0.25
     """...or when passages cover this share of the shorter text."""
+    sentence_min_jaccard: float = 0.5
+    """Two sentences (of at least eight tokens) whose token sets reach this Jaccard similarity
+    say the same in other words (:mod:`dedupe.sentences`)..."""
+    partial_min_matched: int = 2
+    """...and two texts matching this many sentences so are a partial copy (0: no such test)."""
+    sentence_max_docs: int = 30
+    """A sentence key held by more documents pairs none of them (a formula, a recurring line)."""
     quote_min_share: float = 0.8
     """A pair whose passages stand this much inside quotation marks in one text, ..."""
     quote_max_coverage: float = 0.6
@@ -176,6 +183,7 @@ class Config:
             "evidence_min_containment",
             "quote_min_share",
             "quote_max_coverage",
+            "sentence_min_jaccard",
         ):
             value = getattr(self, name)
             check(0.0 < value < 1.0 or (name == "template_max_jaccard" and value == 1.0), f"{name} must be in (0, 1), got {value!r}")
@@ -189,6 +197,7 @@ class Config:
         check(self.template_min_facts >= 1 and self.fact_max_df >= 0, "template_min_facts >= 1, fact_max_df >= 0")
         check(self.template_min_corpus >= 0, "template_min_corpus must be >= 0")
         check(self.template_slot_changes >= 0, "template_slot_changes must be >= 0")
+        check(self.partial_min_matched >= 0 and self.sentence_max_docs >= 2, "partial_min_matched >= 0, sentence_max_docs >= 2")
         check(
             self.formula_min_docs >= 2 and self.formula_min_days >= 1 and self.formula_min_anchors >= 1,
             "formula_min_docs >= 2, formula_min_days >= 1, formula_min_anchors >= 1",

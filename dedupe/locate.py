@@ -133,6 +133,27 @@ def marks(doc: Document, loc: Located, compiled: bool | None = None) -> Marks:
     return Marks(np.cumsum(boundary).astype(np.int32), quoted, numeric)
 
 
+def sentence_ids(doc: Document, loc: Located) -> npt.NDArray[np.int32]:
+    """:attr:`Marks.sentence` alone, in numpy (no compiled kernel to load: what a worker that
+    only files sentences needs)."""
+    count = len(loc.starts)
+    boundary = np.zeros(count, dtype=np.bool_)
+    table = _classes()
+    for is_title, raw in ((True, doc.title), (False, doc.text)):
+        where = np.flatnonzero(loc.in_title == is_title)
+        if len(where) == 0:
+            continue
+        codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.concatenate(([0], np.cumsum(table[np.minimum(codes, 0x10000)] == 1)))
+        starts = loc.starts[where].astype(np.int64)
+        # A sentence ends between two tokens when an end mark lies from the one's start to the other's.
+        boundary[where] = ends[starts] - ends[np.concatenate(([0], starts[:-1]))] > 0
+    if count:
+        boundary[0] = False
+        boundary[1:] |= loc.in_title[1:] != loc.in_title[:-1]
+    return np.cumsum(boundary).astype(np.int32)
+
+
 def locate(doc: Document, config: Config, hasher: TokenHasher) -> Located:
     """Where each hashed token of ``doc`` sits in its raw title or text."""
     offsets = token_offsets(doc.text)

@@ -145,8 +145,7 @@ class Passage:
 @picklable
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What the shared passages of two documents show (:func:`dedupe.passages.align`): the
-    relation of a pair is decided from it as much as from the overlap of the shingle sets."""
+    """What the shared passages of two documents show (:func:`dedupe.passages.align`), a relation's grounds."""
 
     tokens_a: int
     tokens_b: int
@@ -164,6 +163,10 @@ class Evidence:
     """Edits of the aligned wording that change a number or a place (:mod:`dedupe.slots`)."""
     slots_kept: int
     """Distinct numbers and places of the first text in the alignment's runs (short ones too)."""
+    sentences_matched: int = 0
+    sentences_matched_quoted: int = 0
+    sentences_matched_changed: int = 0
+    """Sentences matched in other words (:mod:`dedupe.sentences`); of them, those in quotes and those changing a slot."""
 
     @property
     def shorter_coverage(self) -> float:

@@ -32,6 +32,7 @@ from .locate import Located, Marks, locate, marks
 from .models import Document, Evidence, Passage, Span
 from .prepare import decode_record, worker_hasher
 from .shingles import TokenHasher
+from .sentences import Sentences, matched, same_outlet, sentences_of, side_sentences
 from .slots import slot_ids, slot_changes
 from .pairs import PairColumns
 
@@ -251,17 +252,19 @@ def _side(loc: Located, m: Marks, first: npt.NDArray[np.int64], last: npt.NDArra
 
 
 def _evidence(
-    a: Side, b: Side, diagonal: npt.NDArray[np.int64], runs: npt.NDArray[np.int64], compiled: bool | None = None,
+    a: Side, b: Side, diagonal: npt.NDArray[np.int64], runs: npt.NDArray[np.int64], threshold: float, compiled: bool | None = None,
 ) -> Evidence:
     la, lb = a.located, b.located
     ta, tb = len(la.starts), len(lb.starts)
-    if len(runs) == 0:
-        return Evidence(ta, tb, 0, 0, 0, 0, 0, 0, 0, 0)
     use = jit.loaded() if compiled is None else compiled
+    # Within one outlet sentences said again are its own furniture and background, not a copy.
+    said = (0, 0, 0) if same_outlet(a.doc.outlet, b.doc.outlet) else matched(a.sentences, b.sentences, threshold, use)
+    if len(runs) == 0:
+        return Evidence(ta, tb, 0, 0, 0, 0, 0, 0, 0, 0, *said)
     ca, sa, qa = _side(la, a.marks, runs[:, 0], runs[:, 1] + la.n - 1, use)
     cb, sb, qb = _side(lb, b.marks, runs[:, 2], runs[:, 3] + lb.n - 1, use)
     changed, kept = slot_changes(diagonal, la, a.slots, lb, b.slots, use)
-    return Evidence(ta, tb, ca, cb, sa, sb, qa, qb, changed, kept)
+    return Evidence(ta, tb, ca, cb, sa, sb, qa, qb, changed, kept, *said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +277,17 @@ class Side:
     marks: Marks
     slots: U64
     """Each located token's slot id (:func:`dedupe.slots.slot_ids`; 0 for none)."""
+    sentences: Sentences
+    """Its sentences as sets of tokens (:mod:`dedupe.sentences`), for sentences matched in other words."""
 
     @classmethod
-    def of(cls, doc: Document, located: Located) -> Side:
+    def of(cls, doc: Document, located: Located, kept: U32 | None = None) -> Side:
+        """``kept``: the document's shingle set as the pair is verified on (page furniture and
+        outlet boilerplate out); its sentences outside it do not count."""
         m = marks(doc, located)
-        return cls(doc, located, m, slot_ids(doc, located, m))
+        slots = slot_ids(doc, located, m)
+        found = sentences_of(located, m, slots=slots) if kept is None else side_sentences(located, m, kept, slots)
+        return cls(doc, located, m, slots, found)
 
 
 def _runs(la: Located, lb: Located, shared: U32, compiled: bool | None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -300,7 +309,7 @@ def align(
     la, lb = a.located, b.located
     diagonal, runs = _runs(la, lb, shared, compiled)
     found = _passages_of(a.doc, la, b.doc, lb, runs, config.max_passages) if with_passages and config.max_passages else []
-    return _evidence(a, b, diagonal, runs, compiled), found
+    return _evidence(a, b, diagonal, runs, config.sentence_min_jaccard, compiled), found
 
 
 def passages(
@@ -329,7 +338,7 @@ def _align_chunk(
     for k, record in records.items():
         title, text, loc = decode_record(record)
         doc = replace(metas[k], text=text, title=title)
-        sides[k] = Side.of(doc, loc if loc is not None else locate(doc, config, hasher))
+        sides[k] = Side.of(doc, loc if loc is not None else locate(doc, config, hasher), sets[k])
     return [align(sides[i], sides[j], np.intersect1d(sets[i], sets[j], assume_unique=True), config, compiled=compiled) for i, j in items]
 
 

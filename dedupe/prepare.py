@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from ._infra import jit
 from ._infra.parallel import ordered_map
 from .clean import Line, clean
 from .config import Config
@@ -33,6 +34,7 @@ from .models import Document, Finding, Provenance, picklable
 from .normalize import token_offsets, tokenize
 from .citations import extract
 from .registry import Registry
+from .sentences import Filed, filed_text
 from .shingles import TokenHasher, shingle_set
 
 __all__ = ["Prepared", "decode_record", "encode_record", "prepare", "prepare_batch", "prepared_stream", "worker_hasher"]
@@ -72,14 +74,19 @@ class Prepared:
     line_tokens: npt.NDArray[np.int32] = field(default_factory=lambda: np.empty((0, 3), dtype=np.int32))
     """Per keyed line: its first token, the token after its last (in the order the tokens are
     hashed and located), and 1 when it is the text's first line."""
+    sentences: Filed = field(default_factory=Filed.empty)
+    """Its sentences as the sentence channel files them (:func:`dedupe.sentences.filed`), when
+    the tokens are located."""
 
 
 def prepare(
     doc: Document, config: Config, hasher: TokenHasher | None = None, registry: Registry | None = None, *, locate_tokens: bool = False,
+    compiled: bool | None = None,
 ) -> Prepared:
     """Clean and shingle one document (and find its citations when given a source registry);
     raise :class:`DocumentSkipped` when it cannot be scanned. ``locate_tokens`` also records
-    where each hashed token sits in the raw text, for passages."""
+    where each hashed token sits in the raw text, for passages, and files its sentences
+    (``compiled``: with the numba kernel, as :func:`dedupe.sentences.filed_text` decides)."""
     size = len(doc.text) + len(doc.title)
     if size > config.max_chars:
         raise DocumentSkipped("too_large", f"{size:,} characters > max_chars {config.max_chars:,}")
@@ -95,6 +102,7 @@ def prepare(
     hashes, numeric = hasher.with_numbers(tokens)
     vocab = np.unique(hashes)
     line_keys, line_tokens = _line_keys(cleaned.lines, config.furniture_min_tokens)
+    located = locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes) if locate_tokens and offsets is not None else None
     return Prepared(
         cleaned.findings,
         len(tokens),
@@ -106,9 +114,10 @@ def prepare(
         None if registry is None else extract(
             doc, registry, stripped_credit=any(f.kind == "stripped_credit" for f in cleaned.findings), text_offsets=offsets
         ),
-        locate_lines(doc, cleaned.lines, offsets, config, hasher, hashes) if locate_tokens and offsets is not None else None,
+        located,
         line_keys=line_keys,
         line_tokens=line_tokens,
+        sentences=filed_text(doc, located, compiled) if located is not None else Filed.empty(),
     )
 
 
@@ -142,6 +151,7 @@ def worker_hasher() -> TokenHasher:
 
 def prepare_batch(
     docs: list[Document], config: Config, registry: Registry | None, locate_tokens: bool = False, spool: bool = False,
+    keep_located: bool = True,
 ) -> list[Prepared | DocumentSkipped]:
     """Prepare a batch; with ``spool``, each prepared document also carries its spool record
     (and no longer its located tokens, which the record holds)."""
@@ -149,12 +159,15 @@ def prepare_batch(
     out: list[Prepared | DocumentSkipped] = []
     for doc in docs:
         try:
-            prepared = prepare(doc, config, hasher, registry, locate_tokens=locate_tokens)
+            # A batch pays for loading the compiled kernel (once a worker).
+            prepared = prepare(doc, config, hasher, registry, locate_tokens=locate_tokens, compiled=jit.available() or None)
         except DocumentSkipped as skip:
             out.append(skip)
             continue
         if spool:
             prepared = replace(prepared, located=None, spooled=encode_record(doc, prepared.located))
+        elif not keep_located:
+            prepared = replace(prepared, located=None)
         out.append(prepared)
     return out
 
@@ -172,11 +185,12 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 def prepared_stream(
     documents: Iterable[Document], config: Config, jobs: int, registry: Registry | None, locate_tokens: bool = False,
-    spool: bool = False,
+    spool: bool = False, keep_located: bool = True,
 ) -> Iterator[tuple[Document, Prepared | DocumentSkipped]]:
     """Documents with their prepared form, in input order, prepared in ``jobs`` worker
-    processes (0: one per core); memory stays flat however long the input is."""
-    work = ((batch, (batch, config, registry, locate_tokens, spool)) for batch in _batches(documents))
+    processes (0: one per core); memory stays flat however long the input is. Without
+    ``keep_located`` the tokens are located (for the sentences) but not sent back."""
+    work = ((batch, (batch, config, registry, locate_tokens, spool, keep_located)) for batch in _batches(documents))
     for batch, results in ordered_map(prepare_batch, work, jobs):
         yield from zip(batch, results)
 
@@ -185,8 +199,9 @@ def prepared_stream(
 
 
 def encode_record(doc: Document, located: Located | None = None) -> bytes:
-    """The raw title and text of ``doc``, and where its tokens sit when known, as one
-    compressed record."""
+    """The raw title and text of ``doc`` (compressed), and where its tokens sit when known (as
+    they are: token hashes and shingles do not compress, and compressing them cost a scan more
+    than a tenth of its reading)."""
     header: list[object] = [doc.title, doc.text]
     arrays = b""
     if located is not None:
@@ -196,19 +211,18 @@ def encode_record(doc: Document, located: Located | None = None) -> bytes:
             + located.in_title.astype(np.bool_).tobytes() + located.shingles.astype("<u4").tobytes()
             + located.hashes.astype("<u8").tobytes()
         )
-    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    return zlib.compress(len(head).to_bytes(4, "little") + head + arrays, 1)
+    head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 1)
+    return len(head).to_bytes(4, "little") + head + arrays
 
 
 def decode_record(record: bytes) -> tuple[str, str, Located | None]:
     """The inverse of :func:`encode_record`: ``(title, text, located or None)``."""
-    raw = zlib.decompress(record)
-    size = int.from_bytes(raw[:4], "little")
-    header = json.loads(raw[4 : 4 + size])
+    size = int.from_bytes(record[:4], "little")
+    header = json.loads(zlib.decompress(record[4 : 4 + size]))
     if len(header) == 2:
         return header[0], header[1], None
     title, text, n, tokens, shingles = header
-    body = memoryview(raw)[4 + size :]
+    body = memoryview(record)[4 + size :]
     starts = np.frombuffer(body[: 4 * tokens], dtype="<i4").astype(np.int32)
     ends = np.frombuffer(body[4 * tokens : 8 * tokens], dtype="<i4").astype(np.int32)
     in_title = np.frombuffer(body[8 * tokens : 9 * tokens], dtype=np.bool_).copy()

@@ -39,10 +39,11 @@ __all__ = [
     "to_dict", "write_csv", "write_json", "write_jsonl",
 ]
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Of a scan's report (and of compare, provenance and index answers, which reuse its parts).
 1.1: a pair's ``evidence``; the ``quote`` relation; ``page_furniture`` findings.
-1.2: the evidence's ``slot_changes`` and ``slots_kept``."""
+1.2: the evidence's ``slot_changes`` and ``slots_kept``.
+1.3: the evidence's ``sentences_matched``, ``sentences_matched_quoted`` and ``sentences_matched_changed``."""
 CHECK_SCHEMA_VERSION = "2.0"
 """Of a check's answer. 2.0: passages in the one layout (``a``/``b``, ``a_text``/``b_text``)."""
 

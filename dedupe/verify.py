@@ -214,6 +214,14 @@ def _from_passages(codes: npt.NDArray[np.int8], shared: I64, evidence: I64, conf
     codes[(codes < 0) & (shared >= config.evidence_min_shared) & (evidence[:, 2] + evidence[:, 3] > 0) & in_passages] = _PARTIAL
     reuse = np.isin(codes, _REUSE)
     codes[reuse & (quoted >= config.quote_min_share) & (coverage < config.quote_max_coverage)] = _QUOTE
+    if config.partial_min_matched:
+        # Sentences said again in other words: a rewritten copy the shingles miss, a quotation
+        # both give (most of the matched sentences in quotes in both texts), or a formula.
+        matched = e["sentences_matched"]
+        reworded = (codes < 0) & (matched >= config.partial_min_matched)
+        codes[reworded] = np.where(2 * e["sentences_matched_quoted"][reworded] > matched[reworded], _QUOTE, _PARTIAL)
+        # Most of the matched sentences name other numbers or places: a formula filled in again.
+        codes[reworded & (2 * e["sentences_matched_changed"] > matched)] = _TEMPLATE
     if config.template_slot_changes:
         # The frame kept, its numbers and places changed: a formula filled in again, not a copy.
         changed = e["slot_changes"]
@@ -284,13 +292,14 @@ def evidence_rows(found: Iterable[Evidence]) -> I64:
 
 
 def verify_candidates(
-    cands: I64, shingles: Ragged, config: Config, progress: Progress, *, chunk: int = _VERIFY_CHUNK,
+    cands: I64, shingles: Ragged, config: Config, progress: Progress, *, always: I64 | None = None, chunk: int = _VERIFY_CHUNK,
 ) -> PairColumns:
     """Exact scores of the candidate pairs (sorted codes ``i * n + j``), ``chunk`` (a million) at a
     time. Kept, as 32-bit columns ordered by first then second document (a chunk of the alignment
     then reads each document once or a few times), are the pairs whose overlap is reuse and those
     sharing ``evidence_min_shared`` shingles, with the overlap's relation (:func:`relation_codes`)
-    as a first answer: the passages decide the rest (:func:`relations`)."""
+    as a first answer: the passages decide the rest (:func:`relations`). The pairs ``always``
+    (sorted codes: those the sentence channel found) are kept whatever their overlap."""
     progress("verify", 0, len(cands))
     n_docs = len(shingles)
     sizes = shingles.lengths()
@@ -300,7 +309,10 @@ def verify_candidates(
         i, j = part[:, 0], part[:, 1]
         shared = shared_counts(shingles, part)
         codes = relation_codes(shared, sizes[i], sizes[j], config)
-        keep = np.flatnonzero(worth_aligning(shared, sizes[i], sizes[j], codes, config))
+        worth = worth_aligning(shared, sizes[i], sizes[j], codes, config)
+        if always is not None and len(always):
+            worth |= np.isin(cands[start : start + chunk], always, assume_unique=True)
+        keep = np.flatnonzero(worth)
         kept.append((i[keep].astype(np.int32), j[keep].astype(np.int32), shared[keep].astype(np.int32), codes[keep]))
         progress("verify", start + len(part), len(cands))
     progress("verify", len(cands), len(cands))

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "pairs.jsonl"
 AUDIT = ROOT / "fixtures" / "devset" / "audit.jsonl"
 """A random sample of what a scan reported as reuse, each pair read and labelled blind to its scores."""
+AUDIT_SENTENCES = ROOT / "fixtures" / "devset" / "audit_sentences.jsonl"
+"""Random samples of the pairs only the sentence channel reports, read blind (tuning, then fresh)."""
 SAME_STORY = ROOT / "fixtures" / "devset" / "same_story.jsonl"
 """Same-day pairs of two outlets on one story (chosen without the tool), read blind: what a scan misses."""
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -96,7 +98,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
     gold = load_gold()
-    audit, same_story = _lines(AUDIT), _lines(SAME_STORY)
+    audit, same_story, by_sentences = _lines(AUDIT), _lines(SAME_STORY), _lines(AUDIT_SENTENCES)
     predicted: dict[frozenset[str], str] = {}
     for corpus, path in FILES.items():
         if any(g["corpus"] == corpus for g in [*gold, *audit, *same_story]):
@@ -106,6 +108,10 @@ def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
         sample = [g for g in audit if g["corpus"] == corpus]
         if sample:
             result[f"audit_{corpus}"] = audit_precision(sample, predicted)
+    for corpus in FILES:
+        sample = [g for g in by_sentences if g["corpus"] == corpus and g["sample"] in ("tuning", "fresh")]
+        if sample:
+            result[f"audit_sentences_{corpus}"] = audit_precision(sample, predicted)
     if same_story:
         result["same_story"] = reuse_recall(same_story, predicted)
     for corpus in FILES:

@@ -55,6 +55,20 @@ def test_the_random_audit_holds_its_precision_floors(scores: dict[str, object]) 
     assert not above, f"above the ceiling (measured, ceiling): {above}"
 
 
+def test_the_sentence_channels_audit_holds_its_precision_floors(scores: dict[str, object]) -> None:
+    """Precision judged on random samples of the pairs only the sentence channel reports
+    (fixtures/devset/audit_sentences.jsonl, read blind: one sample tuned on, one drawn after)."""
+    floors = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+    below: dict[str, tuple[float, float]] = {}
+    for corpus in ("saudinewsnet", "ant"):
+        audit = scores[f"audit_sentences_{corpus}"]
+        assert isinstance(audit, dict)
+        key = f"audit_sentences_precision_{corpus}"
+        if audit["all"]["precision"] < floors[key]:
+            below[key] = (audit["all"]["precision"], floors[key])
+    assert not below, f"below the floor (measured, floor): {below}"
+
+
 def test_same_story_pairs_hold_their_recall_floors(scores: dict[str, object]) -> None:
     """Recall judged on pairs chosen without the tool (fixtures/devset/same_story.jsonl: same-day
     stories of two outlets, Jaccard below 0.3, read blind): of those read as partial or

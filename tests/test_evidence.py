@@ -51,7 +51,7 @@ def test_a_wire_items_sentences_embedded_in_a_longer_story_are_a_partial_copy(pi
     assert embedded - 3 <= pair.evidence.covered_b <= embedded + 3 and pair.evidence.quoted_b == 0
     assert any(_SENTENCES[picks[0]][:40] in p.b_text for p in pair.passages)
     # Without the passage rules (sentences and coverage out of reach) the same pair is unrelated.
-    strict = Config(partial_min_sentences=1000, partial_min_coverage=0.99)
+    strict = Config(partial_min_sentences=1000, partial_min_coverage=0.99, partial_min_matched=0)
     assert compare(wire, story, strict).relation == "unrelated"
 
 

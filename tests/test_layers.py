@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dedupe"
 
 ORDER = [
     "_version", "relations", "errors", "config", "models", "_infra", "documents", "normalize", "clean", "shingles",
-    "signatures", "citation_words", "registry", "citations", "provenance", "locate", "slots", "facts", "prepare", "headlines", "furniture", "boilerplate",
+    "signatures", "citation_words", "registry", "citations", "provenance", "locate", "slots", "sentences", "facts", "prepare", "headlines", "furniture", "boilerplate",
     "candidates", "pairs", "verify", "passages", "origin", "clusters", "links", "policy", "index", "report", "pipeline", "server",
     "cli", "__init__", "__main__",
 ]

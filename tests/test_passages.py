@@ -83,6 +83,7 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
         pytest.skip("numba is not installed: the compiled evidence is not built")
     from dedupe.locate import Marks
     from dedupe.passages import Side, _evidence
+    from dedupe.sentences import sentences_of
     from dedupe.slots import _number, _place
 
     rng = np.random.default_rng(seed)
@@ -90,10 +91,12 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
     pool = np.array([_number(d) for d in ("5", "50", "30", "23", "1436", "3023")] + [_place(p) for p in ("رياض", "جدة", "نيجر")], dtype=np.uint64)
 
     def side(count: int) -> Side:
-        loc = Located(np.zeros(count, np.int32), np.zeros(count, np.int32), np.zeros(count, np.bool_), np.zeros(max(0, count - n + 1), np.uint32), n, np.zeros(count, np.uint64))
+        # Tokens from a small vocabulary: sentences match in other words now and then.
+        words = rng.integers(1, 40, count).astype(np.uint64)
+        loc = Located(np.zeros(count, np.int32), np.zeros(count, np.int32), np.zeros(count, np.bool_), np.zeros(max(0, count - n + 1), np.uint32), n, words)
         marks = Marks(np.cumsum(rng.random(count) < 0.1).astype(np.int32), rng.random(count) < 0.3, np.zeros(count, np.bool_))
         slots = np.where(rng.random(count) < 0.3, pool[rng.integers(0, len(pool), count)], 0).astype(np.uint64)
-        return Side(Document("x", "x"), loc, marks, slots)
+        return Side(Document("x", "x"), loc, marks, slots, sentences_of(loc, marks, slots=slots))
 
     a, b = side(int(rng.integers(1, 120))), side(int(rng.integers(1, 120)))
     k = int(rng.integers(0, 6))
@@ -106,7 +109,7 @@ def test_compiled_evidence_equals_the_numpy_count(seed: int, n: int) -> None:
         runs[r, 4] = 2
     runs = runs[np.argsort(runs[:, 0], kind="stable")]
     diagonal = np.concatenate([runs[:, :4], np.ones((k, 1), np.int64), np.arange(k).reshape(k, 1)], axis=1)
-    assert _evidence(a, b, diagonal, runs, compiled=True) == _evidence(a, b, diagonal, runs, compiled=False)
+    assert _evidence(a, b, diagonal, runs, 0.3, compiled=True) == _evidence(a, b, diagonal, runs, 0.3, compiled=False)
 
 
 def test_compiled_marks_equal_the_python_pass() -> None:

@@ -30,7 +30,7 @@ from ..config import Config
 from ..errors import IndexIncompatible
 from ..models import IndexedArticle, IndexStats
 
-__all__ = ["MIGRATES_FROM", "SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "line_keys"]
+__all__ = ["MIGRATES_FROM", "SCHEMA_VERSION", "Entry", "Index", "IndexMeta", "line_keys", "sentence_keys"]
 
 SCHEMA_VERSION = 2
 """Version of the stored layout. Raise it when the layout changes, and give each backend a
@@ -51,6 +51,14 @@ class Entry:
     lines: Sequence[int] = ()
     """Its text lines, each as the key it is filed under for its outlet (:func:`line_keys`): what
     page furniture is learned from as articles arrive."""
+    sentences: Sequence[int] = ()
+    """Its sentences' keys (:func:`sentence_keys`), filed beside the lines: what a check finds
+    rewritten copies by (:mod:`dedupe.sentences`)."""
+
+    @property
+    def filed_lines(self) -> list[int]:
+        """Every key it is filed under in the lines table: its lines' and its sentences'."""
+        return [*self.lines, *self.sentences]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +164,10 @@ class Index(ABC):
         and the ids of at most ``limit`` of them (the smallest)."""
 
     @abstractmethod
-    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
-        """For each of ``keys`` (:func:`line_keys`, in their order), the ids of the stored articles
-        filed under it, sorted."""
+    def line_holders(self, keys: Sequence[int], limit: int | None = None) -> list[list[str]]:
+        """For each of ``keys`` (:func:`line_keys`, :func:`sentence_keys`, in their order), the ids
+        of the stored articles filed under it, sorted; none for a key filed under more than
+        ``limit`` articles (a formula's sentence: not read at all)."""
 
     @abstractmethod
     def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
@@ -211,6 +220,17 @@ def line_keys(outlet: str, keys: Iterable[int]) -> list[int]:
     salt = xxhash.xxh3_64_intdigest(outlet.casefold().encode("utf-8"))  # one outlet as a scan groups them
     filed = [int(k) ^ salt for k in keys]
     return [v - (1 << 64) if v >= 1 << 63 else v for v in filed]
+
+
+_SENTENCE_SALT = xxhash.xxh3_64_intdigest(b"\x00sentence")
+"""Sets a sentence key apart from every outlet's line keys in the one table."""
+
+
+def sentence_keys(keys: Iterable[int]) -> list[int]:
+    """The keys an article's sentences (:attr:`dedupe.sentences.Filed.keys`) are filed under, in
+    the lines table, as signed 64-bit integers (distinct, in their first order)."""
+    filed = (int(k) ^ _SENTENCE_SALT for k in keys)
+    return list(dict.fromkeys(v - (1 << 64) if v >= 1 << 63 else v for v in filed))
 
 
 def outlet_counts(outlets: Iterable[str]) -> dict[str, int]:

@@ -92,6 +92,7 @@ def encode_article(entry: Entry, *, keep_text: bool) -> dict[str, Any]:
         "provenance": _provenance(a.provenance),
         "findings": [_finding(f) for f in a.findings],
         "lines": [int(k) for k in entry.lines],
+        "sentences": [int(k) for k in entry.sentences],
         "line_tokens": [int(t) for t in a.line_tokens],
     }
     return {
@@ -132,8 +133,10 @@ def decode_article(fields: Mapping[str, Any], *, with_text: bool) -> IndexedArti
 
 
 def stored_lines(meta: str | bytes) -> list[int]:
-    """The line keys a stored article was filed under (none for one filed before lines were)."""
-    return [int(k) for k in json.loads(meta).get("lines", ())]
+    """The keys a stored article was filed under in the lines table: its lines' and its
+    sentences' (none for one filed before lines were)."""
+    fields = json.loads(meta)
+    return [int(k) for k in (*fields.get("lines", ()), *fields.get("sentences", ()))]
 
 
 def stored_date(meta: str | bytes) -> datetime | None:

@@ -54,7 +54,7 @@ class MemoryIndex(Index):
                     self._bands.setdefault(k, set()).add(entry.article.id)
                 for h in entry.anchors:
                     self._anchors.setdefault(h, set()).add(entry.article.id)
-                for line in entry.lines:
+                for line in entry.filed_lines:
                     self._lines.setdefault(line, set()).add(entry.article.id)
             return replaced
 
@@ -87,9 +87,10 @@ class MemoryIndex(Index):
         with self._lock:
             return [(len(members), sorted(members)[:limit]) for members in (self._anchors.get(h, set()) for h in anchors)]
 
-    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+    def line_holders(self, keys: Sequence[int], limit: int | None = None) -> list[list[str]]:
         with self._lock:
-            return [sorted(self._lines.get(k, ())) for k in keys]
+            held = [self._lines.get(k, set()) for k in keys]
+            return [sorted(h) if limit is None or len(h) <= limit else [] for h in held]
 
     def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
         with self._lock:

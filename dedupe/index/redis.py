@@ -179,7 +179,7 @@ class RedisIndex(Index):
                     pipe.sadd(self._k("b", k), article_id)
                 for h in entry.anchors:
                     pipe.sadd(self._k("n", h), article_id)
-                for line in entry.lines:
+                for line in entry.filed_lines:
                     pipe.sadd(self._k("l", line), article_id)
                 pipe.hset(self._k("hashes"), article_id, entry.article.content_hash)
                 pipe.hset(self._k("outlets"), article_id, entry.article.outlet)
@@ -242,13 +242,20 @@ class RedisIndex(Index):
             pipe.smembers(self._k("n", h))
         return [(len(members), sorted(m.decode() for m in members)[:limit]) for members in self._call(pipe.execute)]
 
-    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+    def line_holders(self, keys: Sequence[int], limit: int | None = None) -> list[list[str]]:
         if not keys:
             return []
+        wanted = list(keys)
+        if limit is not None:
+            pipe = self.r.pipeline(transaction=False)
+            for k in keys:
+                pipe.scard(self._k("l", k))
+            wanted = [k for k, n in zip(keys, self._call(pipe.execute)) if n <= limit]
         pipe = self.r.pipeline(transaction=False)
-        for k in keys:
+        for k in wanted:
             pipe.smembers(self._k("l", k))
-        return [sorted(m.decode() for m in members) for members in self._call(pipe.execute)]
+        held = dict(zip(wanted, (sorted(m.decode() for m in members) for members in self._call(pipe.execute))))
+        return [held.get(k, []) for k in keys]
 
     def dates(self, ids: Iterable[str]) -> dict[str, datetime | None]:
         wanted = list(dict.fromkeys(ids))

@@ -205,7 +205,7 @@ class SQLiteIndex(Index):
                 rowid = cursor.lastrowid
                 db.executemany("INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)", ((k, rowid) for k in entry.band_keys))
                 db.executemany("INSERT OR IGNORE INTO anchors(hash, article) VALUES (?, ?)", ((h, rowid) for h in entry.anchors))
-                db.executemany("INSERT OR IGNORE INTO lines(key, article) VALUES (?, ?)", ((k, rowid) for k in entry.lines))
+                db.executemany("INSERT OR IGNORE INTO lines(key, article) VALUES (?, ?)", ((k, rowid) for k in entry.filed_lines))
         return replaced
 
     def delete(self, ids: Iterable[str]) -> list[str]:
@@ -274,14 +274,23 @@ class SQLiteIndex(Index):
                 found.setdefault(h, []).append(article_id)
         return [(len(found.get(h, ())), sorted(found.get(h, ()))[:limit]) for h in anchors]
 
-    def line_holders(self, keys: Sequence[int]) -> list[list[str]]:
+    def line_holders(self, keys: Sequence[int], limit: int | None = None) -> list[list[str]]:
         if not self._lines:
             return [[] for _ in keys]
         db = self._db()
         found: dict[int, list[str]] = {}
         for chunk in _chunks(list(dict.fromkeys(keys))):
+            marks = ",".join("?" * len(chunk))
+            if limit is not None:
+                # Only the keys few enough articles hold (counted on the primary key's index).
+                chunk = [k for (k,) in db.execute(
+                    f"SELECT key FROM lines WHERE key IN ({marks}) GROUP BY key HAVING COUNT(*) <= ?", (*chunk, limit),
+                ).fetchall()]
+                if not chunk:
+                    continue
+                marks = ",".join("?" * len(chunk))
             rows = db.execute(
-                f"SELECT l.key, r.id FROM lines l JOIN articles r ON r.rowid = l.article WHERE l.key IN ({','.join('?' * len(chunk))})",
+                f"SELECT l.key, r.id FROM lines l JOIN articles r ON r.rowid = l.article WHERE l.key IN ({marks})",
                 chunk,
             ).fetchall()
             for k, article_id in rows:

@@ -18,7 +18,7 @@ from ..errors import DocumentSkipped, NothingToCheck
 from ..facts import NumberFacts
 from ..furniture import furniture_finding, furniture_shingles, teaser_block
 from ..index import Entry, Index
-from ..index.base import line_keys
+from ..index.base import line_keys, sentence_keys
 from ..index.codec import content_hash
 from ..locate import locate
 from ..models import AddResult, CheckResult, Document, Evidence, IndexedArticle, Match, Passage, Provenance
@@ -29,6 +29,8 @@ from ..shingles import TokenHasher
 from ..provenance import article_info, credit_for
 from ..registry import Registry, default_registry
 from ..relations import by_code, kind, strength
+from ..sentences import BANDS, MIN_SENTENCES, filed_text, meet
+from ..sentences import same_outlet as one_outlet
 from ..signatures import permutations, signatures
 from ..verify import evidence_rows, relation_codes, relations, score, worth_aligning
 
@@ -49,7 +51,7 @@ def _entries(done: list[tuple[Document, Prepared]], config: Config) -> list[Entr
         )
         out.append(Entry(
             article, band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(p.shingles, config.anchor_modulus).tolist(),
-            lines,
+            lines, sentence_keys(p.sentences.keys.ravel().tolist()),
         ))
     return out
 
@@ -129,7 +131,7 @@ def index_documents(
         if on_commit is not None:
             on_commit(result)
 
-    for doc, outcome in prepared_stream(needing_work(), config, jobs, registry):
+    for doc, outcome in prepared_stream(needing_work(), config, jobs, registry, locate_tokens=True, keep_located=False):
         seen += 1
         if isinstance(outcome, DocumentSkipped):
             skipped.append((doc.id, str(outcome)))
@@ -190,9 +192,10 @@ def check(
         band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(prepared.shingles, config.anchor_modulus).tolist(),
         config.anchor_max_docs,
     )
-    candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared}) - {doc.id}
+    reworded, ignored = _sentence_candidates(index, doc, prepared, config)
+    candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared} | reworded) - {doc.id}
     stored = list(index.get_many(sorted(candidates)).values())
-    stored = _stored_without_furniture(echoes, stored, config, hasher)
+    stored, furniture = _stored_without_furniture(echoes, stored, config, hasher)
     size = len(index)
     timings["lookup"] = time.perf_counter() - clock
 
@@ -206,11 +209,16 @@ def check(
     shared = np.array([s.shared for s in scores], dtype=np.int64)
     sizes = np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64)
     first = relation_codes(shared, sizes[:1].repeat(len(stored)), sizes[1:], config)
-    aligned = {stored[k].id for k in np.flatnonzero(worth_aligning(shared, sizes[:1].repeat(len(stored)), sizes[1:], first, config)).tolist()}
+    worth = worth_aligning(shared, sizes[:1].repeat(len(stored)), sizes[1:], first, config)
+    aligned = {stored[k].id for k in np.flatnonzero(worth).tolist()}
+    aligned |= _sentence_pairs(
+        index, prepared, [a for k, a in enumerate(stored) if not worth[k] and a.id in reworded and not one_outlet(outlet, a.outlet)],
+        furniture, ignored, config, hasher,
+    )
     # Their texts, with the shingles a check kept of them (page furniture out).
     by_id = {a.id: a for a in stored}
     texts = {i: replace(a, shingles=by_id[i].shingles) for i, a in (index.get_many(sorted(aligned), text=True) if aligned else {}).items()}
-    mine_side = Side.of(doc, prepared.located)
+    mine_side = Side.of(doc, prepared.located, prepared.shingles)
     alignments = {
         article_id: _aligned(mine_side, prepared, kept, config, hasher)
         for article_id, kept in texts.items() if kept.text is not None
@@ -297,15 +305,16 @@ def _without_furniture(index: Index, doc: Document, prepared: Prepared, config: 
     return replace(
         prepared, shingles=np.setdiff1d(prepared.shingles, removed, assume_unique=True),
         findings=(*prepared.findings, furniture_finding(len(lines), where)),
+        sentences=prepared.sentences.without(prepared.line_tokens[lines]),
     ), echoes
 
 
 def _stored_without_furniture(
     echoes: _Echoes, stored: list[IndexedArticle], config: Config, hasher: TokenHasher,
-) -> list[IndexedArticle]:
+) -> tuple[list[IndexedArticle], dict[str, npt.NDArray[np.int64]]]:
     """The stored candidates without their page furniture, decided as for the checked article
     (whose lines echo theirs). An article filed without its text or its lines keeps its
-    shingles as they were filed."""
+    shingles as they were filed. Also the token ranges of each one's furniture lines."""
     theirs = [a for a in stored if len(a.lines) >= 2 and len(a.line_tokens) == 3 * len(a.lines)]
     echoes.learn(key for a in theirs for key in a.lines)
     blocks: dict[str, list[int]] = {}
@@ -314,15 +323,64 @@ def _stored_without_furniture(
         if found:
             blocks[a.id] = found
     if not blocks:
-        return stored
+        return stored, {}
     kept: dict[str, IndexedArticle] = {}
+    spans_of: dict[str, npt.NDArray[np.int64]] = {}
     for article_id, article in echoes.index.get_many(sorted(blocks), text=True).items():
         if article.text is None or article_id not in blocks:
             continue
         spans = np.array(article.line_tokens, dtype=np.int64).reshape(-1, 3)[blocks[article_id]]
         removed, _ = furniture_shingles(locate(_document_of(article), config, hasher), spans)
         kept[article_id] = replace(article, shingles=np.setdiff1d(article.shingles, removed, assume_unique=True), text=None)
-    return [kept.get(a.id, a) for a in stored]
+        spans_of[article_id] = spans
+    return [kept.get(a.id, a) for a in stored], spans_of
+
+
+def _sentence_candidates(index: Index, doc: Document, prepared: Prepared, config: Config) -> tuple[set[str], npt.NDArray[np.uint64]]:
+    """The stored articles holding keys of at least two of the checked article's sentences (of
+    keys held by fewer than ``sentence_max_docs`` articles, the checked one counted), as a scan
+    pairs them (:func:`dedupe.sentences.sentence_pairs`; whether they match is decided by
+    :func:`_sentence_pairs`), and the checked article's keys that pair nothing (held by too many)."""
+    mine = prepared.sentences
+    if not config.partial_min_matched or len(mine) < MIN_SENTENCES:
+        return set(), np.empty(0, np.uint64)
+    flat = mine.keys.ravel().tolist()
+    salted = [sentence_keys([k])[0] for k in flat]
+    wanted = list(dict.fromkeys(salted))
+    # A key the checked article and more than sentence_max_docs - 1 stored ones hold pairs nothing.
+    held = dict(zip(wanted, index.line_holders(wanted, config.sentence_max_docs)))
+    hits: dict[str, set[int]] = {}
+    ignored: list[int] = []
+    for at, key in enumerate(salted):
+        holders = [i for i in held[key] if i != doc.id]
+        if not holders or len(holders) + 1 > config.sentence_max_docs:
+            ignored.append(flat[at])  # none holds it (it meets nothing) or too many do
+            continue
+        for i in holders:
+            hits.setdefault(i, set()).add(at // BANDS)
+    return {i for i, sentences in hits.items() if len(sentences) >= MIN_SENTENCES}, np.array(ignored, dtype=np.uint64)
+
+
+def _sentence_pairs(
+    index: Index, prepared: Prepared, stored: list[IndexedArticle], furniture: dict[str, npt.NDArray[np.int64]],
+    ignored: npt.NDArray[np.uint64], config: Config, hasher: TokenHasher,
+) -> set[str]:
+    """Of the stored candidates the sentence keys found (and the overlap would not align), those
+    of another outlet that match the checked article's sentences as a scan pairs them
+    (:func:`dedupe.sentences.meet`, each side less its page furniture, the keys too many articles
+    hold left out), read from their texts; an article filed without its text is not tested."""
+    wanted = [a.id for a in stored]
+    if not wanted:
+        return set()
+    found: set[str] = set()
+    for article_id, article in index.get_many(wanted, text=True).items():
+        if article.text is None:
+            continue
+        other = _document_of(article)
+        theirs = filed_text(other, locate(other, config, hasher)).without(furniture.get(article_id, np.empty((0, 3), np.int64)))
+        if meet(prepared.sentences, theirs, config.sentence_min_jaccard, ignored):
+            found.add(article_id)
+    return found
 
 
 _HOLDERS_READ = 200
@@ -355,4 +413,4 @@ def _aligned(
     """The evidence and passages of the checked article against a stored one (with its text)."""
     other = _document_of(kept)
     shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
-    return align(mine, Side.of(other, locate(other, config, hasher)), shared, config)
+    return align(mine, Side.of(other, locate(other, config, hasher), kept.shingles), shared, config)

@@ -40,6 +40,7 @@ from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
 from ..provenance import ArticleInfo, article_info
 from ..registry import Registry, default_registry
 from ..relations import by_code
+from ..sentences import BANDS, meet, same_outlet, sentence_pairs
 from ..signatures import permutations, signatures
 from ..pairs import ColumnPairs, PairColumns, pair_of, report_order
 from ..verify import evidence_rows, relation_codes, relations, score, verify_candidates, worth_aligning
@@ -72,6 +73,12 @@ class _Corpus:
     line_keys: Ragged = field(default_factory=lambda: Ragged(np.uint64))
     line_tokens: Ragged = field(default_factory=lambda: Ragged(np.int32))
     """Each document's keyed lines (:attr:`dedupe.prepare.Prepared.line_keys`), for page furniture."""
+    sentence_keys: Ragged = field(default_factory=lambda: Ragged(np.uint64))
+    sentence_first: Ragged = field(default_factory=lambda: Ragged(np.int64))
+    sentence_values: Ragged = field(default_factory=lambda: Ragged(np.uint64))
+    sentence_sizes: Ragged = field(default_factory=lambda: Ragged(np.int64))
+    """Each document's sentences as the sentence channel files them (:class:`dedupe.sentences.Filed`:
+    ``BANDS`` keys a sentence, first tokens, token sets and their sizes)."""
     spool: RecordFile = field(default_factory=lambda: RecordFile("dedupe-spool-"))
     """Each document's raw title and text, and where its tokens sit (:func:`dedupe.prepare.encode_record`)."""
 
@@ -89,6 +96,11 @@ class _Corpus:
         self.provenance.append(prepared.provenance or Provenance())
         self.line_keys.append(prepared.line_keys)
         self.line_tokens.append(prepared.line_tokens.ravel())
+        s = prepared.sentences
+        self.sentence_keys.append(s.keys.ravel())
+        self.sentence_first.append(s.first)
+        self.sentence_values.append(s.values)
+        self.sentence_sizes.append(np.diff(s.starts))
 
     def info(self, registry: Registry) -> Callable[[int], ArticleInfo]:
         return lambda k: article_info(self.provenance[k], self.docs[k].outlet, self.docs[k].date, registry)
@@ -148,7 +160,9 @@ def scan_documents(
         days = day_keys([d.date for d in corpus.docs])
         found = furniture_lines([d.outlet for d in corpus.docs], days, corpus.line_keys, corpus.line_tokens, corpus.tokens, config)
         remove_furniture(found, corpus.shingles, corpus.line_tokens, corpus.spool, corpus.findings)
+        sentence_rows = _sentence_rows(corpus, found)
         corpus.line_keys = corpus.line_tokens = Ragged(np.uint64)  # not needed past this point
+        corpus.sentence_keys = corpus.sentence_first = corpus.sentence_values = corpus.sentence_sizes = Ragged(np.uint64)
         timings["furniture"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -170,11 +184,22 @@ def scan_documents(
         anchored = anchor_codes_of_sets(corpus.shingles.values, corpus.shingles.starts, config) if n >= 2 else np.empty(0, dtype=np.int64)
         cands, counts = united_codes(lsh, anchored)  # sorted codes i * n + j: 8 bytes a candidate
         del lsh, anchored
+        outlet_ids: dict[str, int] = {}
+        outlets = np.array([outlet_ids.setdefault(d.outlet.strip().casefold(), len(outlet_ids)) if d.outlet.strip() else -1 for d in corpus.docs], dtype=np.int64)
+        if config.partial_min_matched:
+            keys_, doc_, sent_, values_, starts_ = sentence_rows
+            reworded = sentence_pairs(keys_, doc_, sent_, outlets, n, config.sentence_max_docs, values_, starts_, config.sentence_min_jaccard)
+        else:
+            reworded = np.empty(0, np.int64)
+        del sentence_rows
+        counts["sentences"] = len(reworded)
+        cands = np.union1d(cands, reworded)
+        counts["total"] = len(cands)
         timings["candidates"] = time.perf_counter() - clock
         memory.trim()
 
         clock = time.perf_counter()
-        candidates = verify_candidates(cands, corpus.shingles, config, progress)
+        candidates = verify_candidates(cands, corpus.shingles, config, progress, always=reworded)
         counts["aligned"] = len(candidates)
         del cands
         timings["verify"] = time.perf_counter() - clock
@@ -223,6 +248,27 @@ def scan_documents(
         timings={**timings, **{f"candidates_{k}": float(v) for k, v in counts.items()}},
         counts=ReportCounts(verified.relation_counts(), clusters.member_count()),
     )
+
+
+def _sentence_rows(
+    corpus: _Corpus, furniture: dict[int, list[int]],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """The sentence channel's rows (key, document, sentence number) of every document, less the
+    sentences inside its page furniture, and every sentence's token set (values, starts)."""
+    keys = corpus.sentence_keys.values
+    first = corpus.sentence_first.values
+    per_doc = corpus.sentence_first.lengths()
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), per_doc)
+    keep = np.ones(len(first), dtype=np.bool_)
+    starts = corpus.sentence_first.starts
+    for k, lines in furniture.items():
+        spans = corpus.line_tokens[k].reshape(-1, 3)[lines]
+        lo, hi = int(starts[k]), int(starts[k + 1])
+        for t0, t1, _ in spans.tolist():
+            keep[lo:hi] &= ~((first[lo:hi] >= t0) & (first[lo:hi] < t1))
+    sent = np.flatnonzero(keep)
+    starts = np.concatenate(([0], np.cumsum(corpus.sentence_sizes.values)))
+    return keys.reshape(-1, BANDS)[sent].ravel(), np.repeat(doc[sent], BANDS), np.repeat(sent, BANDS), corpus.sentence_values.values, starts
 
 
 def _related(
@@ -297,9 +343,14 @@ def compare(a: Document, b: Document, config: Config | None = None) -> Pair:
     s = score(pa.shingles, pb.shingles)
     shared = np.intersect1d(pa.shingles, pb.shingles, assume_unique=True)
     n, size_a, size_b = (np.array([v], dtype=np.int64) for v in (s.shared, s.size_a, s.size_b))
-    aligned = bool(worth_aligning(n, size_a, size_b, relation_codes(n, size_a, size_b, config), config)[0])  # as a scan does
+    aligned = bool(worth_aligning(n, size_a, size_b, relation_codes(n, size_a, size_b, config), config)[0]) or (
+        bool(config.partial_min_matched) and not same_outlet(a.outlet, b.outlet)
+        and meet(pa.sentences, pb.sentences, config.sentence_min_jaccard)
+    )  # as a scan does
     facts = CorpusFacts.of([pa.vocab, pb.vocab], [pa.numbers, pb.numbers], config)
-    evidence, found = align(Side.of(a, pa.located), Side.of(b, pb.located), shared, config) if aligned else (None, [])
+    evidence, found = (
+        align(Side.of(a, pa.located, pa.shingles), Side.of(b, pb.located, pb.shingles), shared, config) if aligned else (None, [])
+    )
     code = relations(
         n, np.zeros(1, np.int64), np.ones(1, np.int64), np.array([s.size_a, s.size_b], dtype=np.int64),
         np.array([pa.weekdays, pb.weekdays], dtype=np.int64), facts, config,
