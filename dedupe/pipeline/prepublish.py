@@ -1,5 +1,8 @@
 """Wiring of the pre-publish path: file articles in a persistent index (:func:`index_documents`)
-and check one against it before it is published (:func:`check`)."""
+and check one against it before it is published (:func:`check`).
+
+It runs over 400 lines because a check takes, against the index, each step a scan takes over its
+corpus: page furniture, the sentence channel, the formula test."""
 
 from __future__ import annotations
 
@@ -20,8 +23,8 @@ from ..furniture import furniture_finding, furniture_shingles, teaser_block
 from ..index import Entry, Index
 from ..index.base import line_keys, sentence_keys
 from ..index.codec import content_hash
-from ..locate import locate
-from ..models import AddResult, CheckResult, Document, Evidence, IndexedArticle, Match, Passage, Provenance
+from ..locate import Located, locate
+from ..models import AddResult, CheckResult, Document, Evidence, IndexedArticle, Match, Provenance
 from ..passages import Side, align
 from ..policy import Policy, is_wire, same_outlet, strictest
 from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
@@ -192,10 +195,17 @@ def check(
         band_keys(sig, config.lsh_bands, config.lsh_rows), anchors_of(prepared.shingles, config.anchor_modulus).tolist(),
         config.anchor_max_docs,
     )
+    shingled = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared}) - {doc.id}
     reworded, ignored = _sentence_candidates(index, doc, prepared, config)
-    candidates = (by_band | {i for i, n in by_anchor.items() if n >= config.anchor_min_shared} | reworded) - {doc.id}
-    stored = list(index.get_many(sorted(candidates)).values())
-    stored, furniture = _stored_without_furniture(echoes, stored, config, hasher)
+    stored = list(index.get_many(sorted(shingled | reworded)).values())
+    texts = _Texts(index, config, hasher)
+    stored, furniture = _stored_without_furniture(echoes, stored, texts)
+    # The sentence channel's candidates are those whose sentences match, as in a scan.
+    reworded = _sentence_pairs(
+        prepared, [a for a in stored if a.id in reworded and not one_outlet(doc.outlet, a.outlet)], furniture, ignored, texts, config,
+    )
+    candidates = shingled | reworded
+    stored = [a for a in stored if a.id in candidates]
     size = len(index)
     timings["lookup"] = time.perf_counter() - clock
 
@@ -210,18 +220,16 @@ def check(
     sizes = np.array([len(prepared.shingles), *(len(a.shingles) for a in stored)], dtype=np.int64)
     first = relation_codes(shared, sizes[:1].repeat(len(stored)), sizes[1:], config)
     worth = worth_aligning(shared, sizes[:1].repeat(len(stored)), sizes[1:], first, config)
-    aligned = {stored[k].id for k in np.flatnonzero(worth).tolist()}
-    aligned |= _sentence_pairs(
-        index, prepared, [a for k, a in enumerate(stored) if not worth[k] and a.id in reworded and not one_outlet(outlet, a.outlet)],
-        furniture, ignored, config, hasher,
-    )
-    # Their texts, with the shingles a check kept of them (page furniture out).
+    aligned = {stored[k].id for k in np.flatnonzero(worth).tolist()} | reworded
+    # Aligned on the shingles a check kept of them (page furniture out); those without stored text show none.
     by_id = {a.id: a for a in stored}
-    texts = {i: replace(a, shingles=by_id[i].shingles) for i, a in (index.get_many(sorted(aligned), text=True) if aligned else {}).items()}
     mine_side = Side.of(doc, prepared.located, prepared.shingles)
     alignments = {
-        article_id: _aligned(mine_side, prepared, kept, config, hasher)
-        for article_id, kept in texts.items() if kept.text is not None
+        article_id: align(
+            mine_side, Side.of(other, located, by_id[article_id].shingles),
+            np.intersect1d(prepared.shingles, by_id[article_id].shingles, assume_unique=True), config,
+        )
+        for article_id, (other, located) in texts.read(sorted(aligned)).items()
     }
     empty = Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     codes = relations(
@@ -309,8 +317,32 @@ def _without_furniture(index: Index, doc: Document, prepared: Prepared, config: 
     ), echoes
 
 
+class _Texts:
+    """The stored articles' texts a check reads, each fetched and located once however many of
+    its steps read it (page furniture, the sentence channel, the alignment)."""
+
+    def __init__(self, index: Index, config: Config, hasher: TokenHasher) -> None:
+        self.index, self.config, self.hasher = index, config, hasher
+        self.known: dict[str, tuple[Document, Located] | None] = {}
+
+    def read(self, ids: Sequence[str]) -> dict[str, tuple[Document, Located]]:
+        """The stored text of each of ``ids`` and where its tokens sit (none for an article
+        filed without its text)."""
+        missing = [i for i in ids if i not in self.known]
+        if missing:
+            got = self.index.get_many(missing, text=True)
+            for i in missing:
+                article = got.get(i)
+                if article is None or article.text is None:
+                    self.known[i] = None
+                else:
+                    doc = _document_of(article)
+                    self.known[i] = (doc, locate(doc, self.config, self.hasher))
+        return {i: found for i in ids if (found := self.known[i]) is not None}
+
+
 def _stored_without_furniture(
-    echoes: _Echoes, stored: list[IndexedArticle], config: Config, hasher: TokenHasher,
+    echoes: _Echoes, stored: list[IndexedArticle], texts: _Texts,
 ) -> tuple[list[IndexedArticle], dict[str, npt.NDArray[np.int64]]]:
     """The stored candidates without their page furniture, decided as for the checked article
     (whose lines echo theirs). An article filed without its text or its lines keeps its
@@ -326,12 +358,12 @@ def _stored_without_furniture(
         return stored, {}
     kept: dict[str, IndexedArticle] = {}
     spans_of: dict[str, npt.NDArray[np.int64]] = {}
-    for article_id, article in echoes.index.get_many(sorted(blocks), text=True).items():
-        if article.text is None or article_id not in blocks:
-            continue
+    by_id = {a.id: a for a in stored}
+    for article_id, (_, located) in texts.read(sorted(blocks)).items():
+        article = by_id[article_id]
         spans = np.array(article.line_tokens, dtype=np.int64).reshape(-1, 3)[blocks[article_id]]
-        removed, _ = furniture_shingles(locate(_document_of(article), config, hasher), spans)
-        kept[article_id] = replace(article, shingles=np.setdiff1d(article.shingles, removed, assume_unique=True), text=None)
+        removed, _ = furniture_shingles(located, spans)
+        kept[article_id] = replace(article, shingles=np.setdiff1d(article.shingles, removed, assume_unique=True))
         spans_of[article_id] = spans
     return [kept.get(a.id, a) for a in stored], spans_of
 
@@ -362,22 +394,15 @@ def _sentence_candidates(index: Index, doc: Document, prepared: Prepared, config
 
 
 def _sentence_pairs(
-    index: Index, prepared: Prepared, stored: list[IndexedArticle], furniture: dict[str, npt.NDArray[np.int64]],
-    ignored: npt.NDArray[np.uint64], config: Config, hasher: TokenHasher,
+    prepared: Prepared, stored: list[IndexedArticle], furniture: dict[str, npt.NDArray[np.int64]],
+    ignored: npt.NDArray[np.uint64], texts: _Texts, config: Config,
 ) -> set[str]:
-    """Of the stored candidates the sentence keys found (and the overlap would not align), those
-    of another outlet that match the checked article's sentences as a scan pairs them
+    """Of the stored candidates the sentence keys found, those of another outlet that match the checked article's sentences as a scan pairs them
     (:func:`dedupe.sentences.meet`, each side less its page furniture, the keys too many articles
     hold left out), read from their texts; an article filed without its text is not tested."""
-    wanted = [a.id for a in stored]
-    if not wanted:
-        return set()
     found: set[str] = set()
-    for article_id, article in index.get_many(wanted, text=True).items():
-        if article.text is None:
-            continue
-        other = _document_of(article)
-        theirs = filed_text(other, locate(other, config, hasher)).without(furniture.get(article_id, np.empty((0, 3), np.int64)))
+    for article_id, (other, located) in texts.read([a.id for a in stored]).items():
+        theirs = filed_text(other, located).without(furniture.get(article_id, np.empty((0, 3), np.int64)))
         if meet(prepared.sentences, theirs, config.sentence_min_jaccard, ignored):
             found.add(article_id)
     return found
@@ -405,12 +430,3 @@ def _index_anchors(index: Index, doc: Document, prepared: Prepared, stored: list
         return docs, days
 
     return AnchorFrequency(sets.__getitem__, spread, size + new)
-
-
-def _aligned(
-    mine: Side, prepared: Prepared, kept: IndexedArticle, config: Config, hasher: TokenHasher,
-) -> tuple[Evidence, list[Passage]]:
-    """The evidence and passages of the checked article against a stored one (with its text)."""
-    other = _document_of(kept)
-    shared = np.intersect1d(prepared.shingles, kept.shingles, assume_unique=True)
-    return align(mine, Side.of(other, locate(other, config, hasher), kept.shingles), shared, config)
