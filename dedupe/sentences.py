@@ -36,7 +36,7 @@ from .locate import Located, Marks, _classes, sentence_ids
 from .models import Document
 
 __all__ = [
-    "BANDS", "MIN_SENTENCES", "MIN_TOKENS", "ROWS", "Filed", "Sentences", "filed", "live_tokens", "side_sentences", "matched", "meet", "same_outlet", "sentence_keys",
+    "BANDS", "MIN_SENTENCES", "MIN_TOKENS", "ROWS", "Filed", "Sentences", "filed", "live_tokens", "side_sentences", "starting_inside", "matched", "meet", "same_outlet", "sentence_keys",
     "sentence_pairs", "sentences_of",
 ]
 
@@ -149,6 +149,13 @@ def _sentences_python(sid: I64, hashes: U64, live: npt.NDArray[np.bool_] | None,
     return h, np.append(bounds, len(h)).astype(np.int64), quoted[chosen], first.astype(np.int64)
 
 
+def _indexed(values: U64, starts: I64, quoted: npt.NDArray[np.bool_], first: I64) -> Sentences:
+    """:class:`Sentences` of these sets, with all their values sorted and each one's sentence."""
+    order = np.argsort(values, kind="stable")
+    owner = np.repeat(np.arange(len(first), dtype=np.int64), np.diff(starts))
+    return Sentences(values, starts, quoted, first, values[order], owner[order])
+
+
 def sentences_of(
     loc: Located, m: Marks, live: npt.NDArray[np.bool_] | None = None, compiled: bool | None = None, slots: U64 | None = None,
 ) -> Sentences:
@@ -167,9 +174,7 @@ def sentences_of(
         values, starts, quoted, first = _sentences_python(sid, loc.hashes, live, m.quoted)
     if len(starts) < 2:
         return Sentences.empty()
-    order = np.argsort(values, kind="stable")
-    owner = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
-    found = Sentences(values, starts, quoted, first, values[order], owner[order])
+    found = _indexed(values, starts, quoted, first)
     if slots is None:
         return found
     # Each token's counted sentence (-1: none), then the distinct slots of each.
@@ -236,9 +241,7 @@ def side_sentences(loc: Located, m: Marks, kept: npt.NDArray[np.uint32], slots: 
     if len(first) == 0:
         return Sentences.empty()
     slot_values, slot_starts = jit.compiled(_slots_kernel)(sid, first, np.ascontiguousarray(slots, dtype=np.uint64))
-    order = np.argsort(values, kind="stable")
-    owner = np.repeat(np.arange(len(first), dtype=np.int64), np.diff(starts))
-    return Sentences(values, starts, quoted, first, values[order], owner[order], slot_values, slot_starts)
+    return replace(_indexed(values, starts, quoted, first), slots=slot_values, slot_starts=slot_starts)
 
 
 def sentence_keys(s: Sentences) -> U64:
@@ -247,6 +250,15 @@ def sentence_keys(s: Sentences) -> U64:
     if len(s) == 0:
         return np.empty((0, BANDS), dtype=np.uint64)
     return _keys(s.values, s.starts[:-1])
+
+
+def starting_inside(first: I64, spans: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
+    """The sentences (by their first tokens) that start inside the token ranges ``spans`` (rows
+    ``first, after last[, …]``): a page furniture line's, which are not filed."""
+    inside = np.zeros(len(first), dtype=np.bool_)
+    for t0, t1 in np.asarray(spans)[:, :2].tolist():
+        inside |= (first >= t0) & (first < t1)
+    return inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,9 +280,7 @@ class Filed:
         last[, …]``: page furniture lines), as a scan files a document once its furniture is known."""
         if not len(spans) or not len(self):
             return self
-        inside = np.zeros(len(self), dtype=np.bool_)
-        for t0, t1 in np.asarray(spans)[:, :2].tolist():
-            inside |= (self.first >= t0) & (self.first < t1)
+        inside = starting_inside(self.first, spans)
         if not inside.any():
             return self
         keep = np.flatnonzero(~inside)
@@ -354,7 +364,7 @@ def filed_text(doc: Document, loc: Located, compiled: bool | None = None) -> Fil
     if len(loc.starts) == 0:
         return Filed.empty()
     if not (jit.loaded() if compiled is None else compiled):
-        return filed(loc, sentence_ids(doc, loc), compiled=False)
+        return filed(loc, sentence_ids(doc, loc))
     keys, values, starts, first = jit.compiled(_filed_kernel)(
         np.frombuffer(doc.title.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
         np.frombuffer(doc.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
@@ -365,17 +375,14 @@ def filed_text(doc: Document, loc: Located, compiled: bool | None = None) -> Fil
     return Filed(keys, values, starts, first)
 
 
-def filed(loc: Located, sentence: npt.NDArray[np.int32], compiled: bool | None = None) -> Filed:
+def filed(loc: Located, sentence: npt.NDArray[np.int32]) -> Filed:
     """The sentences of a located document (all its tokens live) from each token's sentence
-    (:attr:`Marks.sentence`), with their keys: what a scan and an index file it under."""
+    (:attr:`Marks.sentence`), with their keys: what a scan and an index file it under, in numpy
+    (the reference of :func:`_filed_kernel`)."""
     sid = sentence.astype(np.int64)
     if len(sid) == 0:
         return Filed.empty()
-    none = np.zeros(len(sid), np.bool_)
-    if jit.loaded() if compiled is None else compiled:
-        values, starts, _, first = jit.compiled(_sentences_kernel)(sid, loc.hashes, none, none, False, np.int64(MIN_TOKENS))
-    else:
-        values, starts, _, first = _sentences_python(sid, loc.hashes, None, none)
+    values, starts, _, first = _sentences_python(sid, loc.hashes, None, np.zeros(len(sid), np.bool_))
     if len(first) == 0:
         return Filed.empty()
     return Filed(_keys(values, starts[:-1]), values, starts, first)

@@ -67,7 +67,7 @@ def test_the_filed_sentences_are_the_sentences_with_their_keys() -> None:
     for doc in [*_example(), *_reworded()]:
         p = prepare(doc, Config(), locate_tokens=True)
         assert p.located is not None
-        slow = filed(p.located, marks(doc, p.located).sentence, compiled=False)
+        slow = filed(p.located, marks(doc, p.located).sentence)
         s = sentences_of(p.located, marks(doc, p.located))
         assert np.array_equal(slow.keys, sentence_keys(s)) and np.array_equal(slow.values, s.values)
         assert np.array_equal(sentence_ids(doc, p.located), marks(doc, p.located).sentence)

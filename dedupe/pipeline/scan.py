@@ -40,7 +40,7 @@ from ..prepare import Prepared, prepare, prepared_stream, worker_hasher
 from ..provenance import ArticleInfo, article_info
 from ..registry import Registry, default_registry
 from ..relations import by_code
-from ..sentences import BANDS, meet, same_outlet, sentence_pairs
+from ..sentences import BANDS, meet, same_outlet, sentence_pairs, starting_inside
 from ..signatures import permutations, signatures
 from ..pairs import ColumnPairs, PairColumns, pair_of, report_order
 from ..verify import evidence_rows, relation_codes, relations, score, verify_candidates, worth_aligning
@@ -262,10 +262,8 @@ def _sentence_rows(
     keep = np.ones(len(first), dtype=np.bool_)
     starts = corpus.sentence_first.starts
     for k, lines in furniture.items():
-        spans = corpus.line_tokens[k].reshape(-1, 3)[lines]
         lo, hi = int(starts[k]), int(starts[k + 1])
-        for t0, t1, _ in spans.tolist():
-            keep[lo:hi] &= ~((first[lo:hi] >= t0) & (first[lo:hi] < t1))
+        keep[lo:hi] = ~starting_inside(first[lo:hi], corpus.line_tokens[k].reshape(-1, 3)[lines])
     sent = np.flatnonzero(keep)
     starts = np.concatenate(([0], np.cumsum(corpus.sentence_sizes.values)))
     return keys.reshape(-1, BANDS)[sent].ravel(), np.repeat(doc[sent], BANDS), np.repeat(sent, BANDS), corpus.sentence_values.values, starts
