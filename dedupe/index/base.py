@@ -217,8 +217,12 @@ def line_keys(outlet: str, keys: Iterable[int]) -> list[int]:
     by others look like furniture."""
     if not outlet.strip():
         return []
-    salt = xxhash.xxh3_64_intdigest(outlet.casefold().encode("utf-8"))  # one outlet as a scan groups them
-    filed = [int(k) ^ salt for k in keys]
+    return _salted(keys, xxhash.xxh3_64_intdigest(outlet.casefold().encode("utf-8")))  # one outlet as a scan groups them
+
+
+def _salted(keys: Iterable[int], salt: int) -> list[int]:
+    """Unsigned 64-bit keys XORed with ``salt``, as the signed 64-bit integers SQLite stores."""
+    filed = (int(k) ^ salt for k in keys)
     return [v - (1 << 64) if v >= 1 << 63 else v for v in filed]
 
 
@@ -229,8 +233,7 @@ _SENTENCE_SALT = xxhash.xxh3_64_intdigest(b"\x00sentence")
 def sentence_keys(keys: Iterable[int]) -> list[int]:
     """The keys an article's sentences (:attr:`dedupe.sentences.Filed.keys`) are filed under, in
     the lines table, as signed 64-bit integers (distinct, in their first order)."""
-    filed = (int(k) ^ _SENTENCE_SALT for k in keys)
-    return list(dict.fromkeys(v - (1 << 64) if v >= 1 << 63 else v for v in filed))
+    return list(dict.fromkeys(_salted(keys, _SENTENCE_SALT)))
 
 
 def outlet_counts(outlets: Iterable[str]) -> dict[str, int]:
