@@ -46,3 +46,11 @@ def test_a_store_sorts_like_the_ids_and_keeps_ties_in_insertion_order(report) ->
     with pytest.raises(RuntimeError):
         store.add(base, 0, 0)
     assert pickle.loads(pickle.dumps(store)) == tuple(expected)
+
+
+def test_passages_given_pickled_come_back_as_the_pair_had_them(report) -> None:  # type: ignore[no-untyped-def]
+    with_passages = next(p for p in report.pairs if p.passages)
+    store = PairStore()
+    store.add(replace(with_passages, passages=()), 0, 1, passages=pickle.dumps(with_passages.passages))
+    store.add(with_passages, 0, 2)  # a pair added whole keeps its own
+    assert list(store) == [with_passages, with_passages]

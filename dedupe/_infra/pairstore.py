@@ -38,10 +38,12 @@ class PairStore(LazySequence[Pair]):
         self._rank_b = array("i")
         self._order: npt.NDArray[np.int64] | None = None
 
-    def add(self, pair: Pair, rank_a: int, rank_b: int) -> None:
+    def add(self, pair: Pair, rank_a: int, rank_b: int, passages: bytes | None = None) -> None:
+        """Keep ``pair``; ``passages``, when given, are its passages as a pickled tuple (as a
+        worker that aligned them sent them), which the pair read back carries instead of its own."""
         if self._order is not None:
             raise RuntimeError("the pair store is sealed")
-        self._file.append(pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL))
+        self._file.append(pickle.dumps((pair, passages), protocol=pickle.HIGHEST_PROTOCOL))
         self._jaccard.append(round(pair.jaccard * 10_000))
         self._rank_a.append(rank_a)
         self._rank_b.append(rank_b)
@@ -65,8 +67,16 @@ class PairStore(LazySequence[Pair]):
         return order
 
     def _read(self, k: int) -> Pair:
-        pair: Pair = pickle.loads(self._file.read(k))
-        return pair
+        pair: Pair
+        passages: bytes | None
+        pair, passages = pickle.loads(self._file.read(k))
+        if passages is None:
+            return pair
+        p = pair
+        return Pair(
+            p.a, p.b, p.relation, p.jaccard, p.containment_a_in_b, p.containment_b_in_a, p.shared_shingles, p.shingles_a,
+            p.shingles_b, pickle.loads(passages), p.evidence,
+        )
 
     def __len__(self) -> int:
         return len(self._file)

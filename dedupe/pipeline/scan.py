@@ -294,11 +294,8 @@ def _related(
         if store is not None:
             for k in keep.tolist():
                 a, b = int(i[k]), int(j[k])
-                pair = pair_of(
-                    corpus.docs[a].id, corpus.docs[b].id, by_code(int(code[k])).name, candidates.scores(start + k), found[k][1],
-                    found[k][0],
-                )
-                store.add(pair, int(rank[a]), int(rank[b]))
+                pair = pair_of(corpus.docs[a].id, corpus.docs[b].id, by_code(int(code[k])).name, candidates.scores(start + k), (), found[k][0])
+                store.add(pair, int(rank[a]), int(rank[b]), passages=found[k][1])
     at = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
     return PairColumns(
         candidates.a[at], candidates.b[at], candidates.shared[at], candidates.size_a[at], candidates.size_b[at],
