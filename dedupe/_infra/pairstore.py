@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -70,13 +71,7 @@ class PairStore(LazySequence[Pair]):
         pair: Pair
         passages: bytes | None
         pair, passages = pickle.loads(self._file.read(k))
-        if passages is None:
-            return pair
-        p = pair
-        return Pair(
-            p.a, p.b, p.relation, p.jaccard, p.containment_a_in_b, p.containment_b_in_a, p.shared_shingles, p.shingles_a,
-            p.shingles_b, pickle.loads(passages), p.evidence,
-        )
+        return pair if passages is None else replace(pair, passages=pickle.loads(passages))
 
     def __len__(self) -> int:
         return len(self._file)
