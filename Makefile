@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup scan test typecheck bench bench-index clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml integrations/wagtail/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e integrations/wagtail
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -21,9 +22,9 @@ scan: $(STAMP)
 ## Type-check, lint and run the test suite (corpus tests skip when ../shared is absent).
 ## The Redis index tests start their own redis-server (installed here from Debian's package when missing).
 test: $(STAMP)
-	bash scripts/ensure-redis.sh
+	bash scripts/ensure-debs.sh
 	$(BIN)/python -m mypy
-	$(BIN)/python -m ruff check --select F,B --ignore B905 dedupe tests benchmarks examples
+	$(BIN)/python -m ruff check --select F,B --ignore B905 dedupe tests benchmarks integrations
 	$(BIN)/python -m pytest -q
 
 typecheck: $(STAMP)
@@ -36,7 +37,7 @@ bench: $(STAMP)
 
 ## Pre-publish path: index both shared corpora (SQLite and Redis), add throughput and check latency.
 bench-index: $(STAMP)
-	bash scripts/ensure-redis.sh
+	bash scripts/ensure-debs.sh
 	$(BIN)/python benchmarks/index_bench.py --backend sqlite --backend redis --output benchmarks/results/index.json
 
 clean:

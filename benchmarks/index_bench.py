@@ -84,7 +84,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
 def _redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     binary = shutil.which("redis-server")
     if binary is None:
-        raise SystemExit("redis-server not found: run scripts/ensure-redis.sh")
+        raise SystemExit("redis-server not found: run scripts/ensure-debs.sh")
     port = _free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],

@@ -77,10 +77,10 @@ def _wait_for(ok: Callable[[], bool], what: str, timeout: float = 20.0, proc: su
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real redis-server on a free loopback port for this test session (started here,
     stopped at the end); yields its URL. Without a redis-server binary the Redis tests skip,
-    except under CI, where they fail: `make test` installs it (scripts/ensure-redis.sh)."""
+    except under CI, where they fail: `make test` installs it (scripts/ensure-debs.sh)."""
     binary = shutil.which("redis-server")
     if binary is None:
-        message = "redis-server is not installed (make test installs Debian's redis-server via scripts/ensure-redis.sh)"
+        message = "redis-server is not installed (make test installs Debian's redis-server via scripts/ensure-debs.sh)"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)

@@ -1,4 +1,5 @@
-"""The example CMS client (examples/wagtail/dedupe_client.py) against a live `dedupe serve`.
+"""The plain-HTTP CMS client (integrations/wagtail/dedupe_wagtail/client.py, standard library
+only) against a live `dedupe serve`, loaded from its file as another CMS would copy it.
 
 Two real services on loopback ports, each over its own SQLite index built from
 fixtures/example with the `dedupe index add` CLI: one open, one with DEDUPE_API_TOKEN. Nothing
@@ -33,7 +34,7 @@ from .conftest import (
     stop_service,
 )
 
-CLIENT_PATH = ROOT / "examples" / "wagtail" / "dedupe_client.py"
+CLIENT_PATH = ROOT / "integrations" / "wagtail" / "dedupe_wagtail" / "client.py"
 TOKEN = "s3cret-for-tests"
 SEED_ID = "000_1d40cc6677096fc7.txt"
 

@@ -1,12 +1,14 @@
 """A dependency-free client for the ``dedupe serve`` pre-publish check (standard library only).
 
-Copy this file next to your CMS code: it imports nothing outside the Python standard library
-(no Django, no Wagtail, no ``requests``), so it works from any hook, worker or script.
+The Wagtail app (:mod:`dedupe_wagtail`) is built on it, and it is meant to be copied as it is
+for any other CMS: this one file imports nothing outside the Python standard library (no
+Django, no Wagtail, no ``requests``), so it works from any hook, worker or script.
 
-Two calls:
+Three calls:
 
 * :func:`check_article` -- ``POST /v1/check`` before publishing; returns a :class:`Decision`.
 * :func:`index_article` -- ``PUT /v1/articles/{id}`` after publishing; returns an :class:`Indexed`.
+* :func:`remove_article` -- ``DELETE /v1/articles/{id}`` after unpublishing or deleting; an :class:`Indexed`.
 
 Failure policy
 ==============
@@ -68,6 +70,7 @@ __all__ = [
     "check_article",
     "html_to_text",
     "index_article",
+    "remove_article",
 ]
 
 Verdict = Literal["pass", "warn", "block"]
@@ -76,7 +79,7 @@ VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "block")
 ARTICLE_FIELDS: tuple[str, ...] = ("title", "text", "id", "outlet", "date", "author", "url")
 """The keys the service reads from an article; others are dropped before sending."""
 
-USER_AGENT = "dedupe-client/1.0 (+examples/wagtail/dedupe_client.py)"
+USER_AGENT = "dedupe-client/1.1 (+integrations/wagtail/dedupe_wagtail/client.py)"
 
 
 # --------------------------------------------------------------------------- results
@@ -181,6 +184,12 @@ class Indexed:
     http_status: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def skipped(self) -> bool:
+        """The service refused the article as too short to index (``422 not_indexable``, a
+        one-line flash): nothing failed, there is just nothing a later copy could be matched on."""
+        return self.error == "not_indexable"
+
 
 # --------------------------------------------------------------------------- calls
 
@@ -195,7 +204,7 @@ def check_article(
     passages: bool = True,
     fail_closed: bool = False,
 ) -> Decision:
-    """Ask the service at ``base_url`` (e.g. ``"http://127.0.0.1:8000"``) whether ``article``
+    """Ask the service at ``base_url`` (e.g. ``"http://127.0.0.1:8765"``) whether ``article``
     may be published.
 
     ``article``: a mapping with at least ``text``; also read: ``title``, ``id`` (the article's
@@ -278,6 +287,23 @@ def index_article(
     )
 
 
+def remove_article(base_url: str, article_id: str, *, token: str | None = None, timeout: float = 5.0) -> Indexed:
+    """Take an article out of the service's index (``DELETE /v1/articles/{id}``): after it was
+    unpublished or deleted. An id the index does not hold is no failure (``status`` ``"absent"``).
+    Never raises because of the service or the network: see :class:`Indexed`."""
+    article_id = str(article_id)
+    if not article_id or "/" in article_id:
+        return Indexed(ok=False, id=article_id, error="invalid_id", message=f"article id {article_id!r} is empty or contains '/'")
+    url = f"{_base(base_url)}/v1/articles/{urllib.parse.quote(article_id, safe='')}"
+    status, answer, failure = _request("DELETE", url, None, token=token, timeout=timeout)
+    if failure is None and status in (200, 204):
+        return Indexed(ok=True, id=article_id, status="removed", http_status=status, raw=answer if isinstance(answer, Mapping) else {})
+    if failure is None and status == 404:
+        return Indexed(ok=True, id=article_id, status="absent", http_status=status, raw=answer if isinstance(answer, Mapping) else {})
+    code, why = failure or _service_failure(status, answer)
+    return Indexed(ok=False, id=article_id, error=code, message=why, http_status=status, raw=answer if isinstance(answer, Mapping) else {})
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -345,11 +371,11 @@ def _article_body(article: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _request(
-    method: str, url: str, body: Mapping[str, Any], *, token: str | None, timeout: float
+    method: str, url: str, body: Mapping[str, Any] | None, *, token: str | None, timeout: float
 ) -> tuple[int | None, Any, tuple[str, str] | None]:
     """(HTTP status or None, decoded JSON answer or None, (error code, reason) on a transport
-    or decoding failure else None)."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    or decoding failure else None). ``body`` None: a request without one."""
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json", "User-Agent": USER_AGENT}
     if token:
         headers["Authorization"] = f"Bearer {token}"
