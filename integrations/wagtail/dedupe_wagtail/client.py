@@ -274,17 +274,13 @@ def index_article(
     if outlet and not body.get("outlet"):
         body["outlet"] = outlet
     article_id = str(article_id)
-    if not article_id or "/" in article_id:
-        return Indexed(ok=False, id=article_id, error="invalid_id", message=f"article id {article_id!r} is empty or contains '/'")
-    url = f"{_base(base_url)}/v1/articles/{urllib.parse.quote(article_id, safe='')}"
+    url = _article_url(base_url, article_id)
+    if url is None:
+        return _invalid_id(article_id)
     status, answer, failure = _request("PUT", url, body, token=token, timeout=timeout)
     if failure is None and status in (200, 201) and isinstance(answer, Mapping) and answer.get("status"):
         return Indexed(ok=True, id=article_id, status=str(answer["status"]), http_status=status, raw=answer)
-    code, why = failure or _service_failure(status, answer)
-    return Indexed(
-        ok=False, id=article_id, error=code, message=why, http_status=status,
-        raw=answer if isinstance(answer, Mapping) else {},
-    )
+    return _not_indexed(article_id, status, answer, failure)
 
 
 def remove_article(base_url: str, article_id: str, *, token: str | None = None, timeout: float = 5.0) -> Indexed:
@@ -292,16 +288,34 @@ def remove_article(base_url: str, article_id: str, *, token: str | None = None, 
     unpublished or deleted. An id the index does not hold is no failure (``status`` ``"absent"``).
     Never raises because of the service or the network: see :class:`Indexed`."""
     article_id = str(article_id)
-    if not article_id or "/" in article_id:
-        return Indexed(ok=False, id=article_id, error="invalid_id", message=f"article id {article_id!r} is empty or contains '/'")
-    url = f"{_base(base_url)}/v1/articles/{urllib.parse.quote(article_id, safe='')}"
+    url = _article_url(base_url, article_id)
+    if url is None:
+        return _invalid_id(article_id)
     status, answer, failure = _request("DELETE", url, None, token=token, timeout=timeout)
-    if failure is None and status in (200, 204):
-        return Indexed(ok=True, id=article_id, status="removed", http_status=status, raw=answer if isinstance(answer, Mapping) else {})
-    if failure is None and status == 404:
-        return Indexed(ok=True, id=article_id, status="absent", http_status=status, raw=answer if isinstance(answer, Mapping) else {})
+    if failure is None and status in (200, 204, 404):
+        raw = answer if isinstance(answer, Mapping) else {}
+        return Indexed(ok=True, id=article_id, status="absent" if status == 404 else "removed", http_status=status, raw=raw)
+    return _not_indexed(article_id, status, answer, failure)
+
+
+def _article_url(base_url: str, article_id: str) -> str | None:
+    """The service's URL of one stored article; None for an id its route cannot take (empty, or with ``/``)."""
+    if not article_id or "/" in article_id:
+        return None
+    return f"{_base(base_url)}/v1/articles/{urllib.parse.quote(article_id, safe='')}"
+
+
+def _invalid_id(article_id: str) -> Indexed:
+    return Indexed(ok=False, id=article_id, error="invalid_id", message=f"article id {article_id!r} is empty or contains '/'")
+
+
+def _not_indexed(article_id: str, status: int | None, answer: Any, failure: tuple[str, str] | None) -> Indexed:
+    """A failed :func:`index_article` or :func:`remove_article`: why, from the transport or the service."""
     code, why = failure or _service_failure(status, answer)
-    return Indexed(ok=False, id=article_id, error=code, message=why, http_status=status, raw=answer if isinstance(answer, Mapping) else {})
+    return Indexed(
+        ok=False, id=article_id, error=code, message=why, http_status=status,
+        raw=answer if isinstance(answer, Mapping) else {},
+    )
 
 
 # --------------------------------------------------------------------------- text

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from wagtail.models import Page
 
 from .client import Decision, check_article, html_to_text
 
@@ -73,7 +74,7 @@ def _value_text(value: Any) -> str:
 
 def page_to_article(page: Any, config: Settings) -> dict[str, Any] | None:
     """The article the service is sent for ``page``, or ``None`` for pages that are not articles."""
-    page = page.specific if hasattr(page, "specific") and type(page).__name__ == "Page" else page
+    page = page.specific if type(page) is Page else page  # a base Page (explorer, copy view): its model's fields
     custom = getattr(page, "dedupe_article", None)
     if callable(custom):
         article = custom()

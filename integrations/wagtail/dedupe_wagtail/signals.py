@@ -21,9 +21,14 @@ _outcomes = threading.local()
 
 
 def last_indexed(page_pk: int) -> Indexed | None:
-    """What indexing page ``page_pk`` gave in this thread (None: it was not indexed here)."""
-    found: dict[int, Indexed] = getattr(_outcomes, "by_page", {})
-    return found.pop(page_pk, None)
+    """What indexing page ``page_pk`` gave in this thread, when it was the last page indexed
+    here (None otherwise). Only the last outcome is kept: bulk and scheduled publishing index
+    pages that no request asks about."""
+    last: tuple[int, Indexed] | None = getattr(_outcomes, "last", None)
+    if last is None or last[0] != page_pk:
+        return None
+    _outcomes.last = None
+    return last[1]
 
 
 def on_published(sender: Any, instance: Any, revision: Any = None, **kwargs: Any) -> None:
@@ -47,9 +52,7 @@ def on_published(sender: Any, instance: Any, revision: Any = None, **kwargs: Any
         logger.info("page %s not indexed: %s", instance.pk, result.message)
     else:
         logger.warning("indexing page %s failed (%s): %s", instance.pk, result.error, result.message)
-    if not hasattr(_outcomes, "by_page"):
-        _outcomes.by_page = {}
-    _outcomes.by_page[instance.pk] = result
+    _outcomes.last = (instance.pk, result)
 
 
 def _remove(page: Any, why: str) -> None:

@@ -73,8 +73,7 @@ def dedupe_before_bulk_publish(request: Any, action_type: str, objects: Any, act
         return None
     refused = []
     for page in objects:
-        latest = page.get_latest_revision_as_object() if hasattr(page, "get_latest_revision_as_object") else page
-        decision = check_page(latest, config)
+        decision = check_page(page.get_latest_revision_as_object(), config)
         if decision is not None and not decision.passes:
             refused.append((page, decision))
     if not refused:
@@ -107,7 +106,7 @@ def dedupe_before_copy(request: Any, page: Any) -> Any:
     config = settings_of()
     if config is None or request.method != "POST" or not request.POST.get("publish_copies") or request.POST.get("alias"):
         return None
-    if page_to_article(page.specific, config) is None:
+    if page_to_article(page, config) is None:
         return None
     messages.error(
         request,

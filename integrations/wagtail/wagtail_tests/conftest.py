@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-EXAMPLE = ROOT / "fixtures" / "example"
-DEDUPE = str(Path(sys.executable).parent / "dedupe")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository, for tests.conftest
+from tests.conftest import DEDUPE, EXAMPLE, IN_CI, free_port, start_service, stop_service  # noqa: E402
+
+__all__ = ["IN_CI", "TOKEN", "free_port"]
 
 HAVE_WAGTAIL = importlib.util.find_spec("wagtail") is not None and importlib.util.find_spec("dedupe_wagtail") is not None
 if not HAVE_WAGTAIL:
@@ -44,13 +41,6 @@ else:
     django.setup()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def django_db() -> None:
     """Wagtail's tables, its root page and default site, and an editor who may do anything."""
@@ -63,27 +53,6 @@ def django_db() -> None:
         users.objects.create_superuser("editor", "editor@example.org", "editor-password")
 
 
-def _start(index_url: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [DEDUPE, "serve", "--index", index_url, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dedupe serve exited: {proc.communicate()[1].decode(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("dedupe serve did not answer /healthz within 30 s")
-
-
 TOKEN = "wagtail-tests-token"
 
 
@@ -93,12 +62,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('index') / 'news.db'}"
     done = subprocess.run([DEDUPE, "index", "add", str(EXAMPLE), "--index", url], capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr
-    proc, base = _start(url, {"DEDUPE_API_TOKEN": TOKEN})
+    proc, base = start_service(url, env={"DEDUPE_API_TOKEN": TOKEN})
     try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_service(proc)
