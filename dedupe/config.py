@@ -143,6 +143,8 @@ class Config:
     these few days either side."""
     furniture_min_echoes: int = 3
     """A teaser block holds a line that at least this many other articles of the outlet repeat."""
+    furniture_max_tail: int = 2
+    """A teaser block may end in this many lines no other article echoes (teasers of stories not at hand)."""
     furniture_min_tokens: int = 8
     """Lines shorter than this are never taken for page furniture (nor their repeats counted)."""
     furniture_max_share: float = 0.6
@@ -210,6 +212,7 @@ class Config:
             self.furniture_window_days >= 0 and self.furniture_min_tokens >= 2 and self.furniture_min_echoes >= 1,
             "furniture_window_days >= 0, furniture_min_tokens >= 2, furniture_min_echoes >= 1",
         )
+        check(self.furniture_max_tail >= 0, "furniture_max_tail must be >= 0")
         bands, rows = lsh_bands_rows(self.lsh_threshold, self.num_perm, self.lsh_fp_weight)
         object.__setattr__(self, "lsh_bands", bands)
         object.__setattr__(self, "lsh_rows", rows)

@@ -7,11 +7,14 @@ the same outlet, dated within ``furniture_window_days`` of it (or undated), that
 line; an article the outlet posted again (in another section: it echoes the opening lines) is left
 out, being no teaser. An article's trailing run of two or more echoed lines is a teaser block, and furniture, when
 its lines are echoed by different articles (teasers rotate: each line is echoed by its own set of
-articles) and one of them by at least ``furniture_min_echoes``; the article's own lead never is. A
-background paragraph an outlet reuses across its updates of one story is echoed by the same few
-updates line after line, and stays reuse. An article that would lose more than
-``furniture_max_share`` of its tokens keeps them (:func:`teaser_block`: the one decision, which a
-check makes against its index's lines, :mod:`dedupe.pipeline.prepublish`). Corpus-wide outlet boilerplate
+articles) and one of them by at least ``furniture_min_echoes``; the article's own lead never is.
+The block may end in up to ``furniture_max_tail`` lines nobody echoes (teasers of stories not in
+the corpus at hand), which go with it. A background paragraph an outlet reuses across its updates
+of one story is echoed by the same few updates line after line, and stays reuse. When some one
+article echoes every line of the block and the block is more than ``furniture_max_share`` of the
+article's tokens, the article is taken for a story posted again, not for teasers, and keeps them;
+a rotating block is furniture however much of a short article it is (:func:`teaser_block`: the one
+decision, which a check makes against its index's lines, :mod:`dedupe.pipeline.prepublish`). Corpus-wide outlet boilerplate
 (:mod:`dedupe.boilerplate`) catches what recurs over the whole corpus; this catches what lives only
 a few days.
 
@@ -109,18 +112,25 @@ def teaser_block(echoes: Sequence[frozenset[Hashable]], spans: npt.NDArray[np.in
     # The article posted again (another section) echoes its opening lines: not a teaser of it.
     reposts = echoes[0] & echoes[1] if n >= 2 else echoes[0]
     mine = [e - reposts for e in echoes]
+    # The last lines may be teasers of stories no other article at hand carries: echoed by none.
+    tail = 0
+    while tail < min(n, config.furniture_max_tail) and not mine[n - 1 - tail] and not first[n - 1 - tail]:
+        tail += 1
     run = 0
-    while run < n and mine[n - 1 - run] and not first[n - 1 - run]:
+    while tail + run < n and mine[n - 1 - tail - run] and not first[n - 1 - tail - run]:
         run += 1
-    block = mine[n - run :]
+    block = mine[n - tail - run : n - tail]
     if run < 2 or max(len(e) for e in block) < config.furniture_min_echoes:
         return []
-    if len(frozenset().union(*block)) == len(frozenset.intersection(*block)):
+    common = frozenset.intersection(*block)
+    if len(frozenset().union(*block)) == len(common):
         return []  # the same articles echo every line: one story's paragraphs, not teasers
-    lost = int((spans[n - run :, 1] - spans[n - run :, 0]).sum())
-    if lost > config.furniture_max_share * tokens:
+    lost = int((spans[n - tail - run :, 1] - spans[n - tail - run :, 0]).sum())
+    # Teasers rotate: when no one article echoes every line, the block is furniture however much
+    # of a short article it is; an article echoed whole by another is a story posted again.
+    if common and lost > config.furniture_max_share * tokens:
         return []
-    return list(range(n - run, n))
+    return list(range(n - tail - run, n))
 
 
 def furniture_shingles(located: Located, spans: npt.NDArray[np.integer]) -> tuple[U32, tuple[Span, ...]]:

@@ -83,3 +83,39 @@ def test_teasers_of_other_days_and_other_outlets_are_not_counted() -> None:
     for corpus in (far, mixed):
         report = scan_documents(corpus, Config(min_shared_shingles=10, anchor_modulus=1))
         assert not any(f.kind == "page_furniture" for d in report.documents for f in d.findings)
+
+
+def test_a_teaser_block_may_end_in_teasers_of_stories_not_at_hand() -> None:
+    # Each article's block ends in a teaser of a story no other article at hand carries.
+    unseen = [" ".join(x.split()[:16]) + " في تقرير خاص رقم" for x in _STORIES[6:9]]
+    docs = [
+        Document(d.id, d.text + "\n" + unseen[k % 3].replace("رقم", f"رقم {k} من"), d.title, date=d.date, outlet=d.outlet)
+        for k, d in enumerate(_teaser_days())
+    ]
+    report = scan_documents(docs, Config(min_shared_shingles=10, anchor_modulus=1))
+    assert len(report.pairs) == 0
+    for doc, found in zip(docs, report.documents):
+        finding = next(f for f in found.findings if f.kind == "page_furniture")
+        assert finding.count == 5
+        assert doc.text[finding.spans[-1].start : finding.spans[-1].end].strip() == doc.text.splitlines()[-1].strip()
+    # Three unechoed lines are past the tail allowed: nothing is furniture, the lead is safe.
+    report = scan_documents(docs, Config(min_shared_shingles=10, anchor_modulus=1, furniture_max_tail=0))
+    assert not any(f.kind == "page_furniture" for d in report.documents for f in d.findings)
+
+
+def test_a_rotating_block_is_furniture_however_short_the_story_and_a_repost_is_not() -> None:
+    # Five short stories, each a lead of a dozen words, under four of the five teasers.
+    short = [
+        Document(f"cnn-short-{k}", " ".join(_STORIES[k].split()[:14]) + "\n" + "\n".join(x for n, x in enumerate(TEASERS) if n != k),
+                 f"عنوان {k}", date=DAY + timedelta(hours=k), outlet="CNN")
+        for k in range(5)
+    ]
+    config = Config(min_shared_shingles=10, anchor_modulus=1)
+    report = scan_documents(short, config)
+    # The teasers are four fifths of each article, and still not a story they share.
+    assert all(any(f.kind == "page_furniture" for f in d.findings) for d in report.documents)
+    assert not [p for p in report.pairs if p.relation in ("duplicate", "near_duplicate", "partial")]
+    # The same short article posted again: its one lead is echoed with every teaser line.
+    again = Document("cnn-short-again", short[0].text, short[0].title, date=short[0].date, outlet="CNN")
+    report = scan_documents([*short, again], config)
+    assert ("cnn-short-0", "cnn-short-again", "duplicate") in [(p.a, p.b, p.relation) for p in report.pairs]
