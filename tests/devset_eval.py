@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "fixtures" / "devset" / "pairs.jsonl"
 AUDIT = ROOT / "fixtures" / "devset" / "audit.jsonl"
 """A random sample of what a scan reported as reuse, each pair read and labelled blind to its scores."""
+AUDIT_FRESH = ROOT / "fixtures" / "devset" / "audit_fresh.jsonl"
+"""A second random sample of reported reuse, drawn at 5f33ddf from pairs no other file labels, read blind."""
 AUDIT_SENTENCES = ROOT / "fixtures" / "devset" / "audit_sentences.jsonl"
 """Random samples of the pairs only the sentence channel reports, read blind (tuning, then fresh)."""
 SAME_STORY = ROOT / "fixtures" / "devset" / "same_story.jsonl"
@@ -98,16 +100,20 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 def evaluate(config: Config | None = None, jobs: int = 1) -> dict[str, Any]:
     gold = load_gold()
-    audit, same_story, by_sentences = _lines(AUDIT), _lines(SAME_STORY), _lines(AUDIT_SENTENCES)
+    audit, same_story, by_sentences, fresh = _lines(AUDIT), _lines(SAME_STORY), _lines(AUDIT_SENTENCES), _lines(AUDIT_FRESH)
     predicted: dict[frozenset[str], str] = {}
     for corpus, path in FILES.items():
-        if any(g["corpus"] == corpus for g in [*gold, *audit, *same_story]):
+        if any(g["corpus"] == corpus for g in [*gold, *audit, *same_story, *fresh]):
             predicted.update(predictions(scan([path], config, jobs=jobs)))
     result: dict[str, Any] = {"all": score(gold, predicted)}
     for corpus in FILES:
         sample = [g for g in audit if g["corpus"] == corpus]
         if sample:
             result[f"audit_{corpus}"] = audit_precision(sample, predicted)
+    for corpus in FILES:
+        sample = [g for g in fresh if g["corpus"] == corpus]
+        if sample:
+            result[f"audit_fresh_{corpus}"] = audit_precision(sample, predicted)
     for corpus in FILES:
         sample = [g for g in by_sentences if g["corpus"] == corpus and g["sample"] in ("tuning", "fresh")]
         if sample:

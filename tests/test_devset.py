@@ -55,6 +55,20 @@ def test_the_random_audit_holds_its_precision_floors(scores: dict[str, object]) 
     assert not above, f"above the ceiling (measured, ceiling): {above}"
 
 
+def test_the_fresh_random_audit_holds_its_precision_floors(scores: dict[str, object]) -> None:
+    """Precision judged on a second random sample of what the scan reported, drawn later from pairs
+    no other file labels (fixtures/devset/audit_fresh.jsonl), on the whole sample and its held-out part."""
+    floors = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+    below: dict[str, tuple[float, float]] = {}
+    for corpus in ("saudinewsnet", "ant"):
+        audit = scores[f"audit_fresh_{corpus}"]
+        assert isinstance(audit, dict) and audit["all"]["sample"] == 200
+        for part, key in (("all", f"audit_fresh_precision_{corpus}"), ("held", f"audit_fresh_precision_{corpus}_held")):
+            if audit[part]["precision"] < floors[key]:
+                below[key] = (audit[part]["precision"], floors[key])
+    assert not below, f"below the floor (measured, floor): {below}"
+
+
 def test_the_sentence_channels_audit_holds_its_precision_floors(scores: dict[str, object]) -> None:
     """Precision judged on random samples of the pairs only the sentence channel reports
     (fixtures/devset/audit_sentences.jsonl, read blind: one sample tuned on, one drawn after)."""
